@@ -1,0 +1,1 @@
+"""QI Skills: learn the skills of quality improvement in healthcare."""

@@ -1,0 +1,227 @@
+"""content/ -> Catalog: checks the layout and every file, collecting all errors before failing."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.catalog.errors import ContentError, ContentErrors
+from app.catalog.parse import ParsedLesson, parse_lesson, parse_module
+from app.catalog.schema import Lesson, Module, Outcome, Reference
+
+NAME = re.compile(r"^(?P<pos>[0-9]{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
+MODULE_FILE = "module.md"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every module in order. Built once at start-up and never changed, so it is safe to share."""
+
+    modules: tuple[Module, ...]
+    by_slug: dict[str, Module] = field(repr=False)
+
+    @classmethod
+    def of(cls, modules: list[Module]) -> Catalog:
+        ordered = tuple(sorted(modules, key=lambda m: m.position))
+        return cls(ordered, {m.slug: m for m in ordered})
+
+    def module(self, slug: str) -> Module | None:
+        return self.by_slug.get(slug)
+
+    def lesson(self, module_slug: str, lesson_slug: str) -> tuple[Module, Lesson] | None:
+        module = self.by_slug.get(module_slug)
+        lesson = module.lesson(lesson_slug) if module else None
+        return (module, lesson) if module and lesson else None
+
+    @property
+    def version(self) -> str:
+        digest = hashlib.sha256()
+        for m in self.modules:
+            digest.update(m.version.encode())
+            for lesson in m.lessons:
+                digest.update(lesson.version.encode())
+        return digest.hexdigest()
+
+
+def load_catalog(content_dir: Path) -> Catalog:
+    """Load all of content/; raise ContentErrors naming every problem if there is any."""
+    modules, errors = scan(content_dir)
+    if errors:
+        raise ContentErrors(errors)
+    return Catalog.of(modules)
+
+
+def scan(path: Path) -> tuple[list[Module], list[ContentError]]:
+    """Check a content directory, its modules/ folder, or one module folder (or a file in it)."""
+    path = Path(path)
+    if path.is_file():
+        path = path.parent
+    if (path / MODULE_FILE).exists():
+        module_dirs = [path]
+    elif (path / "modules").is_dir():
+        module_dirs, errors = _module_dirs(path / "modules")
+    elif path.is_dir() and path.name == "modules":
+        module_dirs, errors = _module_dirs(path)
+    else:
+        return [], [ContentError(path, 1, "no content here: expected a modules/ folder")]
+    if len(module_dirs) == 1 and (path / MODULE_FILE).exists():
+        errors = []
+    modules: list[Module] = []
+    for module_dir in module_dirs:
+        module, module_errors = _load_module(module_dir)
+        errors += module_errors
+        if module is not None:
+            modules.append(module)
+    errors += _clashes(modules, module_dirs)
+    return modules, errors
+
+
+def _visible(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+
+
+def _module_dirs(modules_dir: Path) -> tuple[list[Path], list[ContentError]]:
+    dirs, errors = [], []
+    for entry in _visible(modules_dir):
+        if not entry.is_dir():
+            errors.append(ContentError(entry, 1, "only module folders belong in modules/"))
+        elif not NAME.match(entry.name):
+            errors.append(
+                ContentError(entry, 1, "a module folder must be named NN-slug, e.g. 02-run-charts")
+            )
+        else:
+            dirs.append(entry)
+    return dirs, errors
+
+
+def _load_module(folder: Path) -> tuple[Module | None, list[ContentError]]:
+    match = NAME.match(folder.name)
+    if match is None:
+        return None, [ContentError(folder, 1, "a module folder must be named NN-slug")]
+    module_file = folder / MODULE_FILE
+    if not module_file.is_file():
+        return None, [ContentError(folder, 1, f"the module has no {MODULE_FILE}")]
+    parsed, errors = parse_module(module_file)
+    lessons: list[tuple[Path, int, str, ParsedLesson]] = []
+    for entry in _visible(folder):
+        if entry.name == MODULE_FILE:
+            continue
+        name = NAME.match(entry.stem) if entry.suffix == ".md" else None
+        if not entry.is_file() or name is None:
+            errors.append(
+                ContentError(entry, 1, "a lesson must be a file named NN-slug.md, e.g. 01-aims.md")
+            )
+            continue
+        lesson, lesson_errors = parse_lesson(entry)
+        errors += lesson_errors
+        if lesson is not None:
+            lessons.append((entry, int(name["pos"]), name["slug"], lesson))
+    if not lessons and not errors:
+        errors.append(ContentError(module_file, 1, "the module has no lessons"))
+    if parsed is None:
+        return None, errors
+    errors += _lesson_rules(parsed.spec, lessons)
+    if errors:
+        return None, errors
+    slug = match["slug"]
+    spec = parsed.spec
+    module = Module(
+        slug=slug,
+        position=int(match["pos"]),
+        title=spec.title,
+        summary=spec.summary,
+        minutes=spec.minutes,
+        pass_mark=spec.pass_mark,
+        outcomes=tuple(Outcome(o.id, o.text, tuple(o.gpc), tuple(o.rcp)) for o in spec.outcomes),
+        references=tuple(
+            Reference(r.id, r.citation, str(r.url) if r.url else None) for r in spec.references
+        ),
+        intro_html=parsed.intro_html,
+        version=parsed.version,
+        lessons=tuple(
+            Lesson(
+                slug=lesson_slug,
+                module_slug=slug,
+                position=pos,
+                title=lesson.spec.title,
+                minutes=lesson.spec.minutes,
+                outcome_ids=tuple(lesson.spec.outcomes),
+                reference_ids=tuple(lesson.spec.references),
+                blocks=tuple(lesson.blocks),
+                version=lesson.version,
+            )
+            for _, pos, lesson_slug, lesson in sorted(lessons, key=lambda x: x[1])
+        ),
+    )
+    return module, []
+
+
+def _lesson_rules(spec, lessons: list[tuple[Path, int, str, ParsedLesson]]) -> list[ContentError]:
+    """Rules across a module's files: unique positions, slugs and question ids; known ids."""
+    errors: list[ContentError] = []
+    outcomes = {o.id for o in spec.outcomes}
+    references = {r.id for r in spec.references}
+    positions: dict[int, Path] = {}
+    slugs: dict[str, Path] = {}
+    question_ids: dict[str, tuple[Path, int]] = {}
+    for path, pos, slug, lesson in sorted(lessons, key=lambda x: x[0].name):
+        if pos in positions:
+            errors.append(
+                ContentError(
+                    path, 1, f"lesson number {pos:02d} is also used by {positions[pos].name}"
+                )
+            )
+        positions.setdefault(pos, path)
+        if slug in slugs:
+            errors.append(
+                ContentError(path, 1, f"lesson slug '{slug}' is also used by {slugs[slug].name}")
+            )
+        slugs.setdefault(slug, path)
+        for key, known in (("outcomes", outcomes), ("references", references)):
+            for ident in getattr(lesson.spec, key):
+                if ident not in known:
+                    errors.append(
+                        ContentError(
+                            path,
+                            lesson.lines.get(key, 1),
+                            f"unknown {key[:-1]} id '{ident}': module.md does not define it",
+                        )
+                    )
+        for q in lesson.questions:
+            if q.question.id in question_ids:
+                other, other_line = question_ids[q.question.id]
+                errors.append(
+                    ContentError(
+                        path,
+                        q.line,
+                        f"duplicate question id '{q.question.id}' "
+                        f"(first used at {other.name}:{other_line})",
+                    )
+                )
+            else:
+                question_ids[q.question.id] = (path, q.line)
+    return errors
+
+
+def _clashes(modules: list[Module], dirs: list[Path]) -> list[ContentError]:
+    errors: list[ContentError] = []
+    by_pos: dict[int, str] = {}
+    by_slug: dict[str, str] = {}
+    for folder in dirs:
+        match = NAME.match(folder.name)
+        if match is None:
+            continue
+        pos, slug = int(match["pos"]), match["slug"]
+        if pos in by_pos:
+            errors.append(
+                ContentError(folder, 1, f"module number {pos:02d} is also used by {by_pos[pos]}")
+            )
+        if slug in by_slug:
+            errors.append(
+                ContentError(folder, 1, f"module slug '{slug}' is also used by {by_slug[slug]}")
+            )
+        by_pos.setdefault(pos, folder.name)
+        by_slug.setdefault(slug, folder.name)
+    return errors

@@ -1,0 +1,199 @@
+"""Front matter and question blocks -> validated specs and rendered blocks, with line numbers."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it.token import Token
+
+from app.catalog.errors import ContentError
+from app.catalog.render import make_markdown, render_inline, render_tokens
+from app.catalog.schema import (
+    Block,
+    HtmlBlock,
+    LessonSpec,
+    ModuleSpec,
+    Option,
+    Question,
+    QuestionBlock,
+    QuestionSpec,
+)
+from app.catalog.yamlmap import load_yaml, validate
+
+FENCE = "---"
+QUESTION_INFO = "question"
+
+
+@dataclass
+class Source:
+    """A file split into its front matter and body, remembering where each began."""
+
+    path: Path
+    raw: bytes
+    front: str
+    front_line: int  # 1-based line of the first front-matter line
+    body: str
+    body_line: int  # 1-based line of the first body line
+
+    @property
+    def version(self) -> str:
+        return hashlib.sha256(self.raw).hexdigest()
+
+
+@dataclass
+class ParsedModule:
+    spec: ModuleSpec
+    intro_html: str
+    version: str
+
+
+@dataclass
+class ParsedQuestion:
+    question: Question
+    line: int  # line of its id, for duplicate-id errors
+
+
+@dataclass
+class ParsedLesson:
+    spec: LessonSpec
+    blocks: list[Block]
+    questions: list[ParsedQuestion]
+    version: str
+    lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line
+
+
+def read_source(path: Path) -> tuple[Source | None, list[ContentError]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [ContentError(path, line, "the file is not valid UTF-8")]
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip("\r\n").rstrip() != FENCE:
+        return None, [ContentError(path, 1, "the file must start with front matter: a line '---'")]
+    for i in range(1, len(lines)):
+        if lines[i].rstrip("\r\n").rstrip() == FENCE:
+            front = "".join(lines[1:i])
+            body = "".join(lines[i + 1 :])
+            return Source(path, raw, front, 2, body, i + 2), []
+    return None, [ContentError(path, 1, "front matter is not closed: add a line '---' after it")]
+
+
+def parse_module(path: Path) -> tuple[ParsedModule | None, list[ContentError]]:
+    source, errors = read_source(path)
+    if source is None:
+        return None, errors
+    doc, errors = load_yaml(source.front, path, source.front_line)
+    if doc is None:
+        return None, errors
+    spec, invalid = validate(ModuleSpec, doc, path, "module front matter")
+    errors += invalid
+    refused: list[str] = []
+    md = make_markdown(refused.append)
+    intro = render_tokens(md, md.parse(source.body, {}), {})
+    errors += _refused_link_errors(source, refused)
+    if spec is not None:
+        errors += _duplicate_ids(path, doc.lines, "outcomes", [o.id for o in spec.outcomes])
+        errors += _duplicate_ids(path, doc.lines, "references", [r.id for r in spec.references])
+    if errors or spec is None:
+        return None, errors
+    return ParsedModule(spec, intro, source.version), []
+
+
+def parse_lesson(path: Path) -> tuple[ParsedLesson | None, list[ContentError]]:
+    source, errors = read_source(path)
+    if source is None:
+        return None, errors
+    doc, errors = load_yaml(source.front, path, source.front_line)
+    spec = None
+    if doc is not None:
+        spec, invalid = validate(LessonSpec, doc, path, "lesson front matter")
+        errors += invalid
+    refused: list[str] = []
+    md = make_markdown(refused.append)
+    env: dict = {}
+    blocks: list[Block] = []
+    questions: list[ParsedQuestion] = []
+    pending: list[Token] = []
+
+    def flush() -> None:
+        if pending:
+            blocks.append(HtmlBlock(render_tokens(md, pending, env)))
+            pending.clear()
+
+    for token in md.parse(source.body, env):
+        if token.type == "fence" and token.info.strip() == QUESTION_INFO:
+            flush()
+            assert token.map is not None
+            first = source.body_line + token.map[0] + 1  # the line after the opening fence
+            parsed, q_errors = _parse_question(md, token.content, path, first)
+            errors += q_errors
+            if parsed is not None:
+                questions.append(parsed)
+                blocks.append(QuestionBlock(parsed.question))
+        else:
+            pending.append(token)
+    flush()
+    errors += _refused_link_errors(source, refused)
+    if errors or spec is None or doc is None:
+        return None, errors
+    lines = {str(k[0]): v for k, v in doc.lines.items() if len(k) == 1}
+    return ParsedLesson(spec, blocks, questions, source.version, lines), []
+
+
+def _parse_question(
+    md, text: str, path: Path, first_line: int
+) -> tuple[ParsedQuestion | None, list[ContentError]]:
+    doc, errors = load_yaml(text, path, first_line)
+    if doc is None:
+        return None, errors
+    spec, invalid = validate(QuestionSpec, doc, path, "question")
+    errors += invalid
+    if spec is None or errors:
+        return None, errors
+    options = tuple(
+        Option(
+            key=chr(ord("a") + i),
+            html=render_inline(md, o.text),
+            correct=o.correct,
+            feedback_html=render_inline(md, o.feedback),
+        )
+        for i, o in enumerate(spec.options)
+    )
+    question = Question(
+        id=spec.id,
+        type=spec.type,
+        prompt_html=render_inline(md, spec.prompt),
+        options=options,
+        explanation_html=render_inline(md, spec.explanation),
+    )
+    return ParsedQuestion(question, doc.line_of(("id",))), []
+
+
+def _duplicate_ids(path: Path, lines: dict, key: str, ids: list[str]) -> list[ContentError]:
+    seen: set[str] = set()
+    errors = []
+    for i, ident in enumerate(ids):
+        if ident in seen:
+            line = lines.get((key, i, "id"), lines.get((key,), 1))
+            errors.append(ContentError(path, line, f"duplicate {key[:-1]} id '{ident}'"))
+        seen.add(ident)
+    return errors
+
+
+def _refused_link_errors(source: Source, refused: list[str]) -> list[ContentError]:
+    errors = []
+    body_lines = source.body.splitlines()
+    for url in dict.fromkeys(refused):
+        offset = next((i for i, text in enumerate(body_lines) if url in text), 0)
+        errors.append(
+            ContentError(
+                source.path,
+                source.body_line + offset,
+                f"link '{url[:60]}' is refused: use http(s), mailto or a relative link",
+            )
+        )
+    return errors

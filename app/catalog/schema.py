@@ -1,0 +1,198 @@
+"""Strict shapes for authored content. Unknown keys are errors, so typos never pass silently."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, model_validator
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+RCP_SKILLS: dict[str, str] = {
+    "systems-thinking": "Systems thinking",
+    "involving-stakeholders": "Involving stakeholders",
+    "diagnosis-discovery": "Diagnosis and discovery",
+    "leadership-teamworking": "Leadership and teamworking",
+    "project-management": "Project management",
+    "rapid-cycle-testing": "Rapid-cycle testing",
+    "measurement-over-time": "Measurement over time",
+    "scale-up-spread-sustainability": "Scale-up, spread and sustainability",
+}
+RcpSkill = Literal[tuple(RCP_SKILLS)]  # type: ignore[valid-type]
+
+GPC_DOMAINS: dict[int, str] = {
+    1: "Professional values and behaviours",
+    2: "Professional skills",
+    3: "Professional knowledge",
+    4: "Capabilities in health promotion and illness prevention",
+    5: "Capabilities in leadership and team working",
+    6: "Capabilities in patient safety and quality improvement",
+    7: "Capabilities in safeguarding vulnerable groups",
+    8: "Capabilities in education and training",
+    9: "Capabilities in research and scholarship",
+}
+GpcDomain = Annotated[int, Field(ge=1, le=9)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---- what authors write (validated front matter and blocks) ----
+
+
+class OutcomeSpec(Strict):
+    id: Slug
+    text: Text
+    gpc: list[GpcDomain] = Field(min_length=1)
+    rcp: list[RcpSkill] = Field(default_factory=list)
+
+
+class ReferenceSpec(Strict):
+    id: Slug
+    citation: Text
+    url: HttpUrl | None = None
+
+
+class ModuleSpec(Strict):
+    title: Text
+    summary: Text
+    minutes: int = Field(ge=1, le=600)
+    pass_mark: int = Field(default=75, ge=0, le=100)
+    outcomes: list[OutcomeSpec] = Field(min_length=1)
+    references: list[ReferenceSpec] = Field(min_length=1)
+
+
+class LessonSpec(Strict):
+    title: Text
+    minutes: int = Field(ge=1, le=30)
+    outcomes: list[Slug] = Field(min_length=1)
+    references: list[Slug] = Field(default_factory=list)
+
+
+class OptionSpec(Strict):
+    text: Text
+    correct: bool
+    feedback: Text
+
+
+class QuestionType(StrEnum):
+    single = "single"
+    multiple = "multiple"
+
+
+class QuestionSpec(Strict):
+    id: Slug
+    type: QuestionType
+    prompt: Text
+    options: list[OptionSpec] = Field(min_length=2, max_length=8)
+    explanation: Text
+
+    @model_validator(mode="after")
+    def _correct_options_fit_the_type(self) -> QuestionSpec:
+        n_correct = sum(o.correct for o in self.options)
+        if n_correct == 0:
+            raise ValueError("a question needs at least one correct option")
+        if self.type is QuestionType.single and n_correct > 1:
+            raise ValueError(
+                f"a 'single' question must have exactly one correct option, not {n_correct}"
+            )
+        return self
+
+
+# ---- what the rest of the app reads (rendered, immutable) ----
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    key: str  # "a", "b", ... : stable within a content version, used in form values
+    html: str
+    correct: bool
+    feedback_html: str
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    type: QuestionType
+    prompt_html: str
+    options: tuple[Option, ...]
+    explanation_html: str
+
+    @property
+    def correct_keys(self) -> frozenset[str]:
+        return frozenset(o.key for o in self.options if o.correct)
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlBlock:
+    html: str
+    kind: Literal["html"] = "html"
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionBlock:
+    question: Question
+    kind: Literal["question"] = "question"
+
+
+Block = HtmlBlock | QuestionBlock
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    id: str
+    text: str
+    gpc: tuple[int, ...]
+    rcp: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    id: str
+    citation: str
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Lesson:
+    slug: str
+    module_slug: str
+    position: int
+    title: str
+    minutes: int
+    outcome_ids: tuple[str, ...]
+    reference_ids: tuple[str, ...]
+    blocks: tuple[Block, ...]
+    version: str  # sha256 of the lesson's source bytes
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(b.question for b in self.blocks if isinstance(b, QuestionBlock))
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    slug: str
+    position: int
+    title: str
+    summary: str
+    minutes: int
+    pass_mark: int
+    outcomes: tuple[Outcome, ...]
+    references: tuple[Reference, ...]
+    intro_html: str
+    version: str  # sha256 of module.md
+    lessons: tuple[Lesson, ...] = field(default=())
+
+    def lesson(self, slug: str) -> Lesson | None:
+        return next((lesson for lesson in self.lessons if lesson.slug == slug), None)
+
+    def neighbours(self, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
+        i = self.lessons.index(lesson)
+        prev = self.lessons[i - 1] if i > 0 else None
+        nxt = self.lessons[i + 1] if i + 1 < len(self.lessons) else None
+        return prev, nxt

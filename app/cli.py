@@ -1,0 +1,82 @@
+"""The `qiskills` command: serve, migrate, and check content."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.catalog import ContentErrors
+from app.catalog.loader import scan
+from app.config import ConfigError, get_settings
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from app.main import create_app
+
+    try:
+        app = create_app(get_settings())
+    except ContentErrors as exc:
+        print(f"Refusing to start: the content has {len(exc.errors)} error(s):", file=sys.stderr)
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        return 1
+    uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True)
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from app.migrate import upgrade
+
+    upgrade(get_settings().database_url, args.revision)
+    return 0
+
+
+def cmd_content_check(args: argparse.Namespace) -> int:
+    path = Path(args.path) if args.path else get_settings().content_dir
+    modules, errors = scan(path)
+    for error in sorted(errors):
+        print(error)
+    if errors:
+        print(f"{len(errors)} error(s) in {path}", file=sys.stderr)
+        return 1
+    lessons = sum(len(m.lessons) for m in modules)
+    questions = sum(len(lesson.questions) for m in modules for lesson in m.lessons)
+    print(f"ok: {len(modules)} module(s), {lessons} lesson(s), {questions} question(s)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qiskills", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the app with uvicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
+
+    migrate = sub.add_parser("migrate", help="upgrade the database to the newest migration")
+    migrate.add_argument("revision", nargs="?", default="head")
+    migrate.set_defaults(func=cmd_migrate)
+
+    content = sub.add_parser("content", help="work with the Markdown content")
+    content_sub = content.add_subparsers(dest="content_command", required=True)
+    check = content_sub.add_parser("check", help="validate content; print every error")
+    check.add_argument("path", nargs="?", help="content dir, module folder or lesson file")
+    check.set_defaults(func=cmd_content_check)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""Settings: the one place configuration is read from (environment variables prefixed QI_)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
+# Values that must never reach production: the development default and obvious stand-ins.
+PLACEHOLDER_SECRETS = frozenset({"", DEV_SECRET_KEY, "changeme", "change-me", "secret", "xxx"})
+MIN_SECRET_LENGTH = 32
+
+
+class Environment(StrEnum):
+    development = "development"
+    production = "production"
+
+
+class ConfigError(RuntimeError):
+    """Configuration that must stop start-up, with a message a deployer can act on."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QI_", extra="ignore")
+
+    environment: Environment = Environment.development
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'qiskills.db'}"
+    secret_key: str = DEV_SECRET_KEY
+    content_dir: Path = PROJECT_ROOT / "content"
+    base_url: str = "http://127.0.0.1:8000"
+
+    @model_validator(mode="after")
+    def _production_needs_a_real_secret(self) -> Settings:
+        if self.environment is Environment.production and (
+            self.secret_key.strip().lower() in PLACEHOLDER_SECRETS
+            or len(self.secret_key) < MIN_SECRET_LENGTH
+        ):
+            raise ConfigError(
+                "QI_SECRET_KEY must be set to a random value of at least "
+                f"{MIN_SECRET_LENGTH} characters in production, for example: "
+                'python3 -c "import secrets; print(secrets.token_urlsafe(48))"'
+            )
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment is Environment.production
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

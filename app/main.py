@@ -1,0 +1,75 @@
+"""create_app(settings): the FastAPI application, with the catalog loaded once at start-up."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.staticfiles import StaticFiles
+from sqlmodel import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.responses import Response
+
+from app.catalog import load_catalog
+from app.config import PROJECT_ROOT, Settings, get_settings
+from app.db import make_engine
+from app.routes import health, learn
+from app.security.headers import SecurityHeadersMiddleware
+from app.services.content import record_versions
+from app.templating import make_templates
+
+STATIC_DIR = PROJECT_ROOT / "static"
+
+
+def static_version(static_dir: Path) -> str:
+    """A short hash of the static files, so browsers cache them until they change."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in static_dir.rglob("*") if p.is_file()):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app. Broken content raises ContentErrors here, so it is never served."""
+    settings = settings or get_settings()
+    catalog = load_catalog(settings.content_dir)
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        with Session(engine) as session:
+            record_versions(session, catalog)
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="QI Skills",
+        lifespan=lifespan,
+        docs_url=None if settings.is_production else "/docs",
+        redoc_url=None,
+        openapi_url=None if settings.is_production else "/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.catalog = catalog
+    app.state.engine = engine
+    app.state.templates = make_templates(static_version(STATIC_DIR))
+
+    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(health.router)
+    app.include_router(learn.router)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            return learn.not_found(request, catalog)
+        return await http_exception_handler(request, exc)
+
+    return app

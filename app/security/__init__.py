@@ -1,0 +1,1 @@
+"""Security concerns: headers now; passwords, sessions and CSRF as they arrive."""

@@ -1,0 +1,1 @@
+"""Business rules as plain functions that take a database session."""

@@ -1,0 +1,41 @@
+"""Jinja2 set-up and the one render function: the whole page, or its fragment for HTMX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import HTMLResponse
+
+from app.deps import wants_fragment
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+
+def make_templates(static_version: str) -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    env = templates.env
+    env.autoescape = True
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+    env.globals["static_version"] = static_version
+    env.globals["site_name"] = "QI Skills"
+    return templates
+
+
+def render(
+    request: Request,
+    page: str,
+    context: dict[str, Any] | None = None,
+    *,
+    fragment: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render `page`, or only `fragment` when HTMX asked; the page includes the same fragment."""
+    templates: Jinja2Templates = request.app.state.templates
+    name = fragment if fragment and wants_fragment(request) else page
+    response = templates.TemplateResponse(request, name, context or {}, status_code=status_code)
+    response.headers["Vary"] = "HX-Request"
+    return response

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from app.catalog.errors import ContentError, ContentErrors
 from app.catalog.parse import ParsedLesson, parse_lesson, parse_module
-from app.catalog.schema import Lesson, Module, Outcome, Reference
+from app.catalog.schema import Lesson, LessonSpec, Module, ModuleSpec, Outcome, Reference
 
 NAME = re.compile(r"^(?P<pos>[0-9]{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 MODULE_FILE = "module.md"
@@ -120,10 +120,8 @@ def _load_module(folder: Path) -> tuple[Module | None, list[ContentError]]:
             lessons.append((entry, int(name["pos"]), name["slug"], lesson))
     if not lessons and not errors:
         errors.append(ContentError(module_file, 1, "the module has no lessons"))
-    if parsed is None:
-        return None, errors
-    errors += _lesson_rules(parsed.spec, lessons)
-    if errors:
+    errors += _lesson_rules(parsed.spec if parsed else None, lessons)
+    if errors or parsed is None:
         return None, errors
     slug = match["slug"]
     spec = parsed.spec
@@ -145,10 +143,10 @@ def _load_module(folder: Path) -> tuple[Module | None, list[ContentError]]:
                 slug=lesson_slug,
                 module_slug=slug,
                 position=pos,
-                title=lesson.spec.title,
-                minutes=lesson.spec.minutes,
-                outcome_ids=tuple(lesson.spec.outcomes),
-                reference_ids=tuple(lesson.spec.references),
+                title=spec_of(lesson).title,
+                minutes=spec_of(lesson).minutes,
+                outcome_ids=tuple(spec_of(lesson).outcomes),
+                reference_ids=tuple(spec_of(lesson).references),
                 blocks=tuple(lesson.blocks),
                 version=lesson.version,
             )
@@ -158,11 +156,20 @@ def _load_module(folder: Path) -> tuple[Module | None, list[ContentError]]:
     return module, []
 
 
-def _lesson_rules(spec, lessons: list[tuple[Path, int, str, ParsedLesson]]) -> list[ContentError]:
+def spec_of(lesson: ParsedLesson) -> LessonSpec:
+    assert lesson.spec is not None, "a lesson without valid front matter always has an error"
+    return lesson.spec
+
+
+def _lesson_rules(
+    spec: ModuleSpec | None, lessons: list[tuple[Path, int, str, ParsedLesson]]
+) -> list[ContentError]:
     """Rules across a module's files: unique positions, slugs and question ids; known ids."""
     errors: list[ContentError] = []
-    outcomes = {o.id for o in spec.outcomes}
-    references = {r.id for r in spec.references}
+    known_ids = {
+        "outcomes": {o.id for o in spec.outcomes} if spec else None,
+        "references": {r.id for r in spec.references} if spec else None,
+    }
     positions: dict[int, Path] = {}
     slugs: dict[str, Path] = {}
     question_ids: dict[str, tuple[Path, int]] = {}
@@ -179,9 +186,9 @@ def _lesson_rules(spec, lessons: list[tuple[Path, int, str, ParsedLesson]]) -> l
                 ContentError(path, 1, f"lesson slug '{slug}' is also used by {slugs[slug].name}")
             )
         slugs.setdefault(slug, path)
-        for key, known in (("outcomes", outcomes), ("references", references)):
-            for ident in getattr(lesson.spec, key):
-                if ident not in known:
+        for key, known in known_ids.items():
+            for ident in getattr(lesson.spec, key, ()):
+                if known is not None and ident not in known:
                     errors.append(
                         ContentError(
                             path,

@@ -57,7 +57,7 @@ class ParsedQuestion:
 
 @dataclass
 class ParsedLesson:
-    spec: LessonSpec
+    spec: LessonSpec | None  # None when the front matter is invalid; questions still count
     blocks: list[Block]
     questions: list[ParsedQuestion]
     version: str
@@ -138,10 +138,8 @@ def parse_lesson(path: Path) -> tuple[ParsedLesson | None, list[ContentError]]:
             pending.append(token)
     flush()
     errors += _refused_link_errors(source, refused)
-    if errors or spec is None or doc is None:
-        return None, errors
-    lines = {str(k[0]): v for k, v in doc.lines.items() if len(k) == 1}
-    return ParsedLesson(spec, blocks, questions, source.version, lines), []
+    lines = {str(k[0]): v for k, v in doc.lines.items() if len(k) == 1} if doc else {}
+    return ParsedLesson(spec, blocks, questions, source.version, lines), errors
 
 
 def _parse_question(

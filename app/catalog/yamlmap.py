@@ -36,8 +36,13 @@ def load_yaml(text: str, path: Path, first_line: int) -> tuple[YamlDoc | None, l
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if mark and exc.context_mark and mark.line >= len(text.splitlines()):
+            mark = (
+                exc.context_mark
+            )  # "got end of stream": where the unclosed thing began helps more
         line = first_line + (mark.line if mark else 0)
-        return None, [ContentError(path, line, f"bad YAML: {exc.problem or exc.context}")]
+        problem = "; ".join(p for p in (exc.context, exc.problem) if p)
+        return None, [ContentError(path, line, f"bad YAML: {problem}")]
     except yaml.YAMLError as exc:
         return None, [ContentError(path, first_line, f"bad YAML: {exc}")]
     lines: dict[Loc, int] = {}

@@ -1,0 +1,75 @@
+"""Browser tests drive Debian's Chromium through Playwright; axe-core checks every page."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from app.config import PROJECT_ROOT, Settings
+from app.main import create_app
+from app.migrate import upgrade
+from tests.conftest import CONTENT_DIR
+from tests.databases import in_ci
+from tests.live_server import serve
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _require(ok: bool, message: str) -> None:
+    if ok:
+        return
+    if in_ci():
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    _require(
+        CHROMIUM.exists() or shutil.which("chromium") is not None,
+        "Chromium is missing: install it with `sudo apt-get install -y chromium`",
+    )
+    _require(AXE.exists(), "axe-core is missing: install it with `npm ci`")
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.db'}"
+    upgrade(url)
+    with serve(create_app(Settings(database_url=url, content_dir=CONTENT_DIR))) as base:
+        yield base
+
+
+def assert_accessible(page: Page) -> None:
+    """Run axe-core (WCAG 2.x A and AA) on the page and fail with each violation's id and targets."""
+    # Evaluated through DevTools, so the page's strict CSP stays on while axe runs.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """() => axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"""
+    )
+    violations = [
+        {"id": v["id"], "impact": v["impact"], "targets": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+    assert violations == [], f"axe-core on {page.url}:\n{json.dumps(violations, indent=1)}"

@@ -1,0 +1,49 @@
+"""Settings: development needs nothing; production refuses a missing or placeholder secret."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from app.config import DEV_SECRET_KEY, ConfigError, Environment, Settings
+
+
+def test_development_needs_no_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("QI_ENVIRONMENT", "QI_SECRET_KEY", "QI_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings()
+    assert settings.environment is Environment.development
+    assert settings.database_url.startswith("sqlite:///")
+    assert settings.database_url.endswith("var/qiskills.db")
+
+
+@pytest.mark.parametrize("secret", ["", DEV_SECRET_KEY, "changeme", "short-but-random"])
+def test_production_refuses_a_missing_or_placeholder_secret(secret: str) -> None:
+    with pytest.raises(ConfigError, match="QI_SECRET_KEY"):
+        Settings(environment="production", secret_key=secret)
+
+
+def test_production_accepts_a_real_secret() -> None:
+    settings = Settings(environment="production", secret_key="x7" * 24)
+    assert settings.is_production
+
+
+def test_settings_come_from_qi_environment_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QI_BASE_URL", "https://qi.example.org")
+    settings = Settings()
+    assert settings.base_url == "https://qi.example.org"
+    assert settings.secure_cookies
+
+
+def test_production_start_up_without_a_secret_stops_with_a_clear_message() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "serve"],
+        env={"QI_ENVIRONMENT": "production", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "QI_SECRET_KEY must be set" in result.stderr

@@ -61,7 +61,7 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def assert_accessible(page: Page) -> None:
-    """Run axe-core (WCAG 2.x A and AA) on the page and fail with each violation's id and targets."""
+    """Run axe-core (WCAG A and AA) and fail with each violation's id and targets."""
     # Evaluated through DevTools, so the page's strict CSP stays on while axe runs.
     page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate(

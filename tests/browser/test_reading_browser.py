@@ -24,7 +24,12 @@ def test_lesson_pages_are_accessible_and_fit_the_screen(
     page: Page, live_url: str, width: int
 ) -> None:
     page.set_viewport_size({"width": width, "height": 800})
-    for path in ("/", "/modules", f"/modules/{MODULE.slug}", f"/modules/{MODULE.slug}/{FIRST.slug}"):
+    for path in (
+        "/",
+        "/modules",
+        f"/modules/{MODULE.slug}",
+        f"/modules/{MODULE.slug}/{FIRST.slug}",
+    ):
         page.goto(live_url + path)
         assert_accessible(page)
         assert fits_width(page), f"{path} scrolls sideways at {width}px"
@@ -38,7 +43,7 @@ def test_next_lesson_swaps_in_without_a_reload(page: Page, live_url: str) -> Non
     page.get_by_role("link", name=f"Next : {SECOND.title}").click()
     expect(page.locator("h1")).to_have_text(SECOND.title)
     expect(page).to_have_url(f"{live_url}/modules/{MODULE.slug}/{SECOND.slug}")
-    expect(page).to_have_title(f"{SECOND.title} – QI Skills")
+    expect(page).to_have_title(f"{SECOND.title} \N{EN DASH} QI Skills")
     assert page.evaluate("window.__marker") == "kept"
     assert page.evaluate("document.activeElement.id") == "lesson-title"
     assert_accessible(page)
@@ -51,5 +56,7 @@ def test_lessons_work_with_javascript_off(browser: Browser, live_url: str) -> No
     page.get_by_role("link", name=f"Next : {SECOND.title}").click()
     expect(page.locator("h1")).to_have_text(SECOND.title)
     page.get_by_text("Show the answer").first.click()
-    expect(page.get_by_text(SECOND.questions[0].options[0].feedback_html[:20]).first).to_be_visible()
+    expect(
+        page.get_by_text(SECOND.questions[0].options[0].feedback_html[:20]).first
+    ).to_be_visible()
     context.close()

@@ -48,6 +48,46 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users_create(args: argparse.Namespace) -> int:
+    """Create a user. The password is typed (or piped); there is no default password anywhere."""
+    import getpass
+
+    from sqlmodel import Session
+
+    from app.db import make_engine
+    from app.models import Role
+    from app.services.accounts import register
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat the password: ") != password:
+            print("The passwords do not match", file=sys.stderr)
+            return 1
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    with Session(engine) as db:
+        result = register(
+            db,
+            settings,
+            name=args.name or args.email.split("@")[0],
+            email=args.email,
+            password=password,
+            profession="",
+            grade="other",
+            organisation="",
+            role=Role(args.role),
+        )
+    engine.dispose()
+    if result.user is None:
+        for field, message in result.errors.items():
+            print(f"{field}: {message}", file=sys.stderr)
+        return 1
+    print(f"created {result.user.role} {result.user.email}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qiskills", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -66,6 +106,19 @@ def build_parser() -> argparse.ArgumentParser:
     check = content_sub.add_parser("check", help="validate content; print every error")
     check.add_argument("path", nargs="?", help="content dir, module folder or lesson file")
     check.set_defaults(func=cmd_content_check)
+
+    users = sub.add_parser("users", help="manage users")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    create = users_sub.add_parser("create", help="create a user, e.g. the first admin")
+    create.add_argument("--email", required=True)
+    create.add_argument("--name")
+    create.add_argument(
+        "--role", default="trainee", choices=["trainee", "educator", "supervisor", "admin"]
+    )
+    create.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    create.set_defaults(func=cmd_users_create)
     return parser
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,6 +34,13 @@ class Settings(BaseSettings):
     secret_key: str = DEV_SECRET_KEY
     content_dir: Path = PROJECT_ROOT / "content"
     base_url: str = "http://127.0.0.1:8000"
+    # A shift-length idle timeout suits shared ward computers; the absolute cap ends every session.
+    session_idle_minutes: int = 12 * 60
+    session_absolute_days: int = 7
+    # "test" trades argon2 strength for speed in the suite; production always uses the defaults.
+    password_profile: Literal["default", "test"] = "default"
+    login_max_failures: int = 10
+    login_window_minutes: int = 15
 
     @model_validator(mode="after")
     def _production_needs_a_real_secret(self) -> Settings:
@@ -45,6 +53,8 @@ class Settings(BaseSettings):
                 f"{MIN_SECRET_LENGTH} characters in production, for example: "
                 'python3 -c "import secrets; print(secrets.token_urlsafe(48))"'
             )
+        if self.environment is Environment.production and self.password_profile != "default":
+            raise ConfigError("QI_PASSWORD_PROFILE=test is for the test suite, never production")
         return self
 
     @property

@@ -1,10 +1,21 @@
-"""Request helpers shared by the routers."""
+"""Request helpers shared by the routers: who is asking, and what they may do."""
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import Depends, HTTPException, Request
+from sqlmodel import Session
 
 from app.catalog import Catalog
+from app.db import get_session
+from app.models import Role, User
+from app.services.sessions import resolve
+
+SESSION_COOKIE = "qi_session"
+
+DbSession = Annotated[Session, Depends(get_session)]
 
 
 def wants_fragment(request: Request) -> bool:
@@ -19,3 +30,43 @@ def wants_fragment(request: Request) -> bool:
 
 def get_catalog(request: Request) -> Catalog:
     return request.app.state.catalog
+
+
+def identify(request: Request, db: DbSession) -> None:
+    """App-wide: find the signed-in user (one indexed query) for routes and templates."""
+    found = resolve(db, request.cookies.get(SESSION_COOKIE), request.app.state.settings)
+    request.state.user = found[0] if found else None
+
+
+def optional_user(request: Request) -> User | None:
+    return getattr(request.state, "user", None)
+
+
+class SignInRequired(Exception):
+    """Raised for anonymous visitors to pages that need an account; handled as a redirect."""
+
+    def __init__(self, next_url: str) -> None:
+        self.next_url = next_url
+
+
+def current_user(request: Request) -> User:
+    user = optional_user(request)
+    if user is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise SignInRequired(quote(target, safe="/?=&"))
+    return user
+
+
+def require_role(*roles: Role):  # type: ignore[no-untyped-def]
+    def check(user: Annotated[User, Depends(current_user)]) -> User:
+        if user.role not in roles:
+            raise HTTPException(status_code=403, detail="forbidden")
+        return user
+
+    return check
+
+
+CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+CurrentUser = Annotated[User, Depends(current_user)]
+AdminUser = Annotated[User, Depends(require_role(Role.admin))]

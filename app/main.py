@@ -7,21 +7,24 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from app.catalog import load_catalog
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import make_engine
-from app.routes import health, learn
+from app.deps import SignInRequired, identify
+from app.routes import account, admin, auth, health, learn, quiz
+from app.security.csrf import CsrfCookieMiddleware, csrf_protect
 from app.security.headers import SecurityHeadersMiddleware
 from app.services.content import record_versions
-from app.templating import make_templates
+from app.templating import make_templates, render
 
 STATIC_DIR = PROJECT_ROOT / "static"
 
@@ -54,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None if settings.is_production else "/docs",
         redoc_url=None,
         openapi_url=None if settings.is_production else "/openapi.json",
+        dependencies=[Depends(identify), Depends(csrf_protect)],
     )
     app.state.settings = settings
     app.state.catalog = catalog
@@ -61,15 +65,36 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = make_templates(static_version(STATIC_DIR))
 
     app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(health.router)
     app.include_router(learn.router)
+    app.include_router(quiz.router)
+    app.include_router(auth.router)
+    app.include_router(account.router)
+    app.include_router(admin.router)
+    add_error_pages(app)
+    return app
+
+
+def add_error_pages(app: FastAPI) -> None:
+    """Every error a person can cause gets a page that says what to do, never a bare 500."""
+    catalog = app.state.catalog
+
+    @app.exception_handler(SignInRequired)
+    async def sign_in(request: Request, exc: SignInRequired) -> Response:
+        return RedirectResponse(f"/login?next={exc.next_url}", status_code=303)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        return render(request, "pages/error.html", {"status": 422}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
             return learn.not_found(request, catalog)
+        if exc.status_code in (403, 405):
+            context = {"status": exc.status_code, "reason": exc.detail}
+            return render(request, "pages/error.html", context, status_code=exc.status_code)
         return await http_exception_handler(request, exc)
-
-    return app

@@ -10,18 +10,29 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
 from app.deps import wants_fragment
+from app.models import Grade
+from app.security.csrf import csrf_token
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 
+def _request_globals(request: Request) -> dict[str, Any]:
+    """Who is signed in and the CSRF token, for the header and every form."""
+    return {
+        "user": getattr(request.state, "user", None),
+        "csrf_token": csrf_token(request) if hasattr(request.state, "csrf_cookie") else "",
+    }
+
+
 def make_templates(static_version: str) -> Jinja2Templates:
-    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR), context_processors=[_request_globals])
     env = templates.env
     env.autoescape = True
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.globals["static_version"] = static_version
     env.globals["site_name"] = "QI Skills"
+    env.globals["grades"] = [g.value for g in Grade]
     return templates
 
 

@@ -35,7 +35,7 @@ def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, content_dir=CONTENT_DIR)
+    return Settings(database_url=database_url, content_dir=CONTENT_DIR, password_profile="test")
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,16 @@
 """SQLModel tables, one file per area. Importing this package registers every table's metadata."""
 
 from app.models.content import LessonVersion
+from app.models.learning import Attempt, LessonProgress
+from app.models.people import Grade, LoginFailure, Role, User, UserSession
 
-__all__ = ["LessonVersion"]
+__all__ = [
+    "Attempt",
+    "Grade",
+    "LessonProgress",
+    "LessonVersion",
+    "LoginFailure",
+    "Role",
+    "User",
+    "UserSession",
+]

@@ -1,0 +1,46 @@
+"""What learners did: every answer, and each lesson's progress. Rows keep the content version."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, Index, SQLModel, UniqueConstraint
+
+from app.models.content import utcnow
+
+
+class Attempt(SQLModel, table=True):
+    """One answer to one question. `form_key` makes a double-submitted form store one row."""
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "form_key"),
+        Index("ix_attempt_user_lesson", "user_id", "module_slug", "lesson_slug"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", ondelete="CASCADE")
+    module_slug: str = Field(max_length=80)
+    lesson_slug: str = Field(max_length=80)
+    question_id: str = Field(max_length=80)
+    content_version: str = Field(max_length=64)
+    answer: str = Field(max_length=40)  # option keys, comma-separated, e.g. "a,c"
+    correct: bool
+    form_key: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class LessonProgress(SQLModel, table=True):
+    """A learner's state in one lesson: started, last active, and completed with a score."""
+
+    __tablename__ = "lesson_progress"
+    __table_args__ = (UniqueConstraint("user_id", "module_slug", "lesson_slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", ondelete="CASCADE")
+    module_slug: str = Field(max_length=80)
+    lesson_slug: str = Field(max_length=80)
+    content_version: str = Field(max_length=64)  # the version completed (or last seen)
+    started_at: datetime = Field(default_factory=utcnow)
+    last_activity_at: datetime = Field(default_factory=utcnow)
+    completed_at: datetime | None = None
+    score: int | None = None  # percent of questions right at the first attempt

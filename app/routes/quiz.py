@@ -1,0 +1,120 @@
+"""Answering questions and marking lessons done. Grading is pure; storing is the service's."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from app.catalog.schema import Lesson, Module
+from app.deps import CatalogDep, CurrentUser, DbSession, OptionalUser, wants_fragment
+from app.routes.learn import not_found
+from app.routes.lesson_view import QuestionView, lesson_context
+from app.services.grading import BadAnswer, grade, parse_answer
+from app.services.progress import complete_lesson, record_attempt
+from app.templating import render
+
+router = APIRouter()
+QUESTION_FRAGMENT = "partials/_question.html"
+
+
+def _find(catalog, module_slug: str, lesson_slug: str, question_id: str | None = None):  # type: ignore[no-untyped-def]
+    found = catalog.lesson(module_slug, lesson_slug)
+    if found is None:
+        return None
+    module, lesson = found
+    if question_id is None:
+        return module, lesson, None
+    question = next((q for q in lesson.questions if q.id == question_id), None)
+    return (module, lesson, question) if question else None
+
+
+def lesson_url(module: Module, lesson: Lesson) -> str:
+    return f"/modules/{module.slug}/{lesson.slug}"
+
+
+@router.get("/modules/{module_slug}/{lesson_slug}/questions/{question_id}")
+def question_form(
+    request: Request, module_slug: str, lesson_slug: str, question_id: str, catalog: CatalogDep
+) -> Response:
+    """A fresh form for "try again": the fragment for HTMX, else back to the question's anchor."""
+    found = _find(catalog, module_slug, lesson_slug, question_id)
+    if found is None:
+        return not_found(request, catalog)
+    module, lesson, question = found
+    if not wants_fragment(request):
+        return RedirectResponse(f"{lesson_url(module, lesson)}#q-{question.id}", status_code=303)
+    view = QuestionView(question, module, lesson)
+    return render(request, QUESTION_FRAGMENT, {"view": view})
+
+
+@router.post("/modules/{module_slug}/{lesson_slug}/questions/{question_id}")
+async def answer(
+    request: Request,
+    module_slug: str,
+    lesson_slug: str,
+    question_id: str,
+    catalog: CatalogDep,
+    db: DbSession,
+    user: OptionalUser,
+) -> Response:
+    found = _find(catalog, module_slug, lesson_slug, question_id)
+    if found is None:
+        return not_found(request, catalog)
+    module, lesson, question = found
+    form = await request.form()
+    values = [v for v in form.getlist("answer") if isinstance(v, str)]
+    form_key = str(form.get("form_key") or "")[:64]
+    try:
+        keys = parse_answer(question, values)
+        if not keys:
+            raise BadAnswer(
+                "Select an answer" if question.type == "single" else "Select at least one answer"
+            )
+        if user is not None and len(form_key) < 16:
+            raise BadAnswer("The form was incomplete. Please answer again")
+    except BadAnswer as problem:
+        selected = tuple(v for v in values if v in {o.key for o in question.options})
+        view = QuestionView(question, module, lesson, error=str(problem), selected=selected)
+        return _respond(request, db, user, view, status_code=422)
+    result = grade(question, keys)
+    if user is not None:
+        stored = record_attempt(db, user, module, lesson, result, form_key)
+        # A replayed form shows the answer that was stored, not the replay.
+        result = grade(question, tuple(k for k in stored.answer.split(",") if k))
+    view = QuestionView(question, module, lesson, result=result, selected=keys)
+    if not wants_fragment(request):
+        query = urlencode({"answered": question.id, "answer": list(keys)}, doseq=True)
+        target = f"{lesson_url(module, lesson)}?{query}#q-{question.id}"
+        return RedirectResponse(target, status_code=303)
+    return _respond(request, db, user, view)
+
+
+def _respond(request: Request, db, user, view: QuestionView, status_code: int = 200) -> Response:  # type: ignore[no-untyped-def]
+    if wants_fragment(request):
+        return render(request, QUESTION_FRAGMENT, {"view": view}, status_code=status_code)
+    context = lesson_context(request, db, user, view.module, view.lesson, focus=view)
+    return render(request, "pages/lesson.html", context, status_code=status_code)
+
+
+@router.post("/modules/{module_slug}/{lesson_slug}/complete", response_class=HTMLResponse)
+def complete(
+    request: Request,
+    module_slug: str,
+    lesson_slug: str,
+    catalog: CatalogDep,
+    db: DbSession,
+    user: CurrentUser,
+) -> Response:
+    found = _find(catalog, module_slug, lesson_slug)
+    if found is None:
+        return not_found(request, catalog)
+    module, lesson, _ = found
+    _, missing = complete_lesson(db, user, module, lesson)
+    if missing:
+        context = lesson_context(request, db, user, module, lesson, complete_error=missing)
+        return render(request, "pages/lesson.html", context, status_code=409)
+    _, nxt = module.neighbours(lesson)
+    target = lesson_url(module, nxt) if nxt else f"/modules/{module.slug}?completed={lesson.slug}"
+    return RedirectResponse(target, status_code=303)

@@ -1,0 +1,122 @@
+"""Registration, sign-in and password changes as plain functions; routes only call these."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from app.config import Settings
+from app.models import Grade, Role, User
+from app.security.passwords import burn_time, hash_password, password_problem, verify_password
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+LOGIN_FAILED = "Enter a correct email address and password"
+
+
+@dataclass
+class FormResult:
+    """Either a user, or field errors in display order (field name -> message)."""
+
+    user: User | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+    throttled: bool = False
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def register(
+    db: Session,
+    settings: Settings,
+    *,
+    name: str,
+    email: str,
+    password: str,
+    profession: str,
+    grade: str,
+    organisation: str,
+    role: Role = Role.trainee,
+) -> FormResult:
+    errors: dict[str, str] = {}
+    email = normalise_email(email)
+    if not name.strip():
+        errors["name"] = "Enter your name"
+    elif len(name) > 200:
+        errors["name"] = "Your name must be 200 characters or fewer"
+    if not EMAIL.match(email) or len(email) > 254:
+        errors["email"] = "Enter an email address in the correct format, like name@example.nhs.uk"
+    if problem := password_problem(password):
+        errors["password"] = problem
+    if len(profession) > 100:
+        errors["profession"] = "Your profession must be 100 characters or fewer"
+    if grade not in {g.value for g in Grade}:
+        errors["grade"] = "Select your grade or stage"
+    if len(organisation) > 200:
+        errors["organisation"] = "Your organisation must be 200 characters or fewer"
+    if "email" not in errors and db.exec(select(User.id).where(User.email == email)).first():
+        errors["email"] = "An account with this email address already exists. Sign in instead"
+    if errors:
+        return FormResult(errors=errors)
+    user = User(
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password, settings.password_profile),
+        role=role,
+        profession=profession.strip(),
+        grade=Grade(grade),
+        organisation=organisation.strip(),
+    )
+    db.add(user)
+    try:
+        db.commit()
+    except IntegrityError:  # a concurrent registration with the same email
+        db.rollback()
+        return FormResult(errors={"email": "An account with this email address already exists"})
+    db.refresh(user)
+    return FormResult(user=user)
+
+
+def authenticate(db: Session, settings: Settings, email: str, password: str) -> User | None:
+    """The user if the password is right. Unknown emails cost the same time as wrong passwords."""
+    user = db.exec(select(User).where(User.email == normalise_email(email))).first()
+    if user is None:
+        burn_time(settings.password_profile)
+        return None
+    if verify_password(user.password_hash, password, settings.password_profile):
+        return user
+    return None
+
+
+def change_password(
+    db: Session, settings: Settings, user: User, current: str, new: str
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not verify_password(user.password_hash, current, settings.password_profile):
+        errors["current_password"] = "Your current password is not correct"
+    if problem := password_problem(new):
+        errors["new_password"] = problem
+    if errors:
+        return errors
+    user.password_hash = hash_password(new, settings.password_profile)
+    db.add(user)
+    db.commit()
+    return {}
+
+
+def set_role(db: Session, actor: User, user_id: int, role: str) -> str | None:
+    """Change a user's role; returns a problem, or None. Admins cannot demote themselves."""
+    if role not in {r.value for r in Role}:
+        return "Choose a valid role"
+    user = db.get(User, user_id)
+    if user is None:
+        return "No such user"
+    if user.id == actor.id and role != Role.admin:
+        return "You cannot remove your own admin role"
+    user.role = Role(role)
+    db.add(user)
+    db.commit()
+    return None

@@ -1,0 +1,213 @@
+"""Accounts over real HTTP: registration, sign-in, sessions, throttling and password changes."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from app.models import User, UserSession
+from app.security.passwords import hash_password, verify_password
+from tests.web.helpers import PASSWORD, csrf, login, logout, post, register
+
+
+def test_register_signs_in_with_a_secure_session_cookie(client: httpx.Client) -> None:
+    email = register(client)
+    cookie = next(c for c in client.cookies.jar if c.name == "qi_session")
+    assert len(cookie.value) >= 22  # 128 bits or more, URL-safe base64
+    page = client.get("/account")
+    assert page.status_code == 200
+    assert email in page.text
+
+
+def test_session_cookie_flags(client: httpx.Client) -> None:
+    response = post(
+        client,
+        "/register",
+        {"name": "A", "email": "flags@example.nhs.uk", "password": PASSWORD, "grade": "F2"},
+        page="/register",
+    )
+    header = next(h for h in response.headers.get_list("set-cookie") if h.startswith("qi_session"))
+    assert "HttpOnly" in header and "SameSite=lax" in header
+    assert "Secure" not in header  # the test server is plain http
+
+
+def test_passwords_are_stored_as_argon2id(client: httpx.Client, engine: Engine) -> None:
+    email = register(client)
+    with Session(engine) as db:
+        user = db.exec(select(User).where(User.email == email)).one()
+    assert user.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in user.password_hash
+
+
+def test_production_argon2_parameters_are_the_library_defaults() -> None:
+    encoded = hash_password("a fine passphrase")
+    assert encoded.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert verify_password(encoded, "a fine passphrase")
+    assert not verify_password(encoded, "a fine passphrase ")
+
+
+@pytest.mark.parametrize(
+    ("password", "ok"),
+    [("1234567", False), ("12345678", True), ("x" * 64, True), ("  spaced  ", True)],
+)
+def test_password_length_rules_and_nothing_trimmed(
+    client: httpx.Client, password: str, ok: bool
+) -> None:
+    email = f"len{len(password)}{ok}@example.nhs.uk"
+    data = {"name": "A", "email": email, "password": password, "grade": "CT"}
+    response = post(client, "/register", data, page="/register")
+    assert response.status_code == (303 if ok else 422)
+    if ok:
+        logout(client)
+        assert login(client, email, password).status_code == 303
+        logout(client)
+        if password != password.strip():
+            assert login(client, email, password.strip()).status_code == 422
+
+
+def test_bad_registration_keeps_input_and_never_echoes_the_password(client: httpx.Client) -> None:
+    register(client, email="taken@example.nhs.uk")
+    logout(client)
+    data = {
+        "name": "Dr <b>Bold</b>",
+        "email": "taken@example.nhs.uk",
+        "password": "Sh0rt!x",
+        "profession": "Nurse",
+        "grade": "nurse",
+        "organisation": "North Trust",
+    }
+    response = post(client, "/register", data, page="/register")
+    assert response.status_code == 422
+    body = response.text
+    assert "There is a problem" in body
+    assert 'href="#email"' in body and 'href="#password"' in body
+    assert "already exists" in body and "at least 8 characters" in body
+    assert 'value="Dr &lt;b&gt;Bold&lt;/b&gt;"' in body  # kept, and escaped
+    assert 'value="North Trust"' in body and 'value="Nurse"' in body
+    assert 'value="nurse" checked' in body
+    assert "Sh0rt!x" not in body
+
+
+def test_same_message_for_unknown_email_and_wrong_password(client: httpx.Client) -> None:
+    email = register(client)
+    logout(client)
+    wrong = login(client, email, "not the password")
+    unknown = login(client, "nobody@example.nhs.uk", "not the password")
+    assert wrong.status_code == unknown.status_code == 422
+    assert "Enter a correct email address and password" in wrong.text
+    assert "Enter a correct email address and password" in unknown.text
+    assert 'value="nobody@example.nhs.uk"' in unknown.text
+    assert "not the password" not in wrong.text
+
+
+def test_session_id_changes_at_login_and_logout_ends_it(client: httpx.Client) -> None:
+    email = register(client)
+    first = client.cookies.get("qi_session")
+    logout(client)
+    assert login(client, email).status_code == 303
+    second = client.cookies.get("qi_session")
+    assert second and second != first
+    logout(client)
+    # Replaying the old cookie fails: the server forgot the session.
+    client.cookies.set("qi_session", second)
+    response = client.get("/account")
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/login?next=/account")
+
+
+def test_password_change_ends_every_other_session(
+    client: httpx.Client, server_url: str, engine: Engine
+) -> None:
+    email = register(client)
+    with httpx.Client(base_url=server_url) as phone:
+        assert login(phone, email).status_code == 303
+        old_cookie = client.cookies.get("qi_session")
+        response = post(
+            client,
+            "/account/password",
+            {"current_password": PASSWORD, "new_password": "a brand new phrase"},
+            page="/account",
+        )
+        assert response.status_code == 303
+        assert client.cookies.get("qi_session") != old_cookie
+        assert client.get("/account").status_code == 200
+        assert phone.get("/account").status_code == 303  # signed out elsewhere
+    replay = httpx.Client(base_url=server_url, cookies={"qi_session": old_cookie})
+    assert replay.get("/account").status_code == 303
+    replay.close()
+    logout(client)
+    assert login(client, email, "a brand new phrase").status_code == 303
+
+
+def test_wrong_current_password_is_refused(client: httpx.Client) -> None:
+    register(client)
+    response = post(
+        client,
+        "/account/password",
+        {"current_password": "wrong one!", "new_password": "another phrase"},
+        page="/account",
+    )
+    assert response.status_code == 422
+    assert "Your current password is not correct" in response.text
+
+
+def test_ten_failures_lock_the_account_even_for_the_right_password(
+    client: httpx.Client,
+) -> None:
+    email = register(client)
+    logout(client)
+    for _ in range(10):
+        assert login(client, email, "wrong password").status_code == 422
+    assert login(client, email).status_code == 429
+
+
+def test_ten_failures_from_one_address_throttle_it(client: httpx.Client) -> None:
+    email = register(client)
+    logout(client)
+    for i in range(10):
+        login(client, f"guess{i}@example.nhs.uk", "wrong password")
+    response = login(client, email)
+    assert response.status_code == 429
+    assert "Too many failed attempts" in response.text
+
+
+def test_idle_and_absolute_timeouts_end_sessions(client: httpx.Client, engine: Engine) -> None:
+    from datetime import timedelta
+
+    from app.models.content import utcnow
+
+    register(client)
+    with Session(engine) as db:
+        row = db.exec(select(UserSession)).one()
+        row.last_seen_at = utcnow() - timedelta(hours=13)
+        db.add(row)
+        db.commit()
+    assert client.get("/account").status_code == 303
+
+    register(client)
+    with Session(engine) as db:
+        row = db.exec(select(UserSession)).one()
+        row.created_at = utcnow() - timedelta(days=8)
+        db.add(row)
+        db.commit()
+    assert client.get("/account").status_code == 303
+
+
+def test_login_redirects_only_to_our_own_pages(client: httpx.Client) -> None:
+    email = register(client)
+    logout(client)
+    for target, expected in [
+        ("/learning", "/learning"),
+        ("//evil.example", "/"),
+        ("https://evil.example", "/"),
+    ]:
+        response = post(client, "/login", {"email": email, "password": PASSWORD, "next": target})
+        assert response.headers["location"] == expected
+        logout(client)
+
+
+def test_csrf_token_is_on_every_form(client: httpx.Client) -> None:
+    assert csrf(client, "/login")
+    assert csrf(client, "/register")

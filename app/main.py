@@ -27,6 +27,7 @@ from app.services.content import record_versions
 from app.templating import make_templates, render
 
 STATIC_DIR = PROJECT_ROOT / "static"
+ROUTERS = (health.router, learn.router, quiz.router, auth.router, account.router, admin.router)
 
 
 def static_version(static_dir: Path) -> str:
@@ -68,12 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(health.router)
-    app.include_router(learn.router)
-    app.include_router(quiz.router)
-    app.include_router(auth.router)
-    app.include_router(account.router)
-    app.include_router(admin.router)
+    for router in ROUTERS:
+        app.include_router(router)
     add_error_pages(app)
     return app
 

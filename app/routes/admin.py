@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from sqlmodel import select
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -36,7 +36,7 @@ def change_role(
 ) -> Response:
     problem = set_role(db, admin, user_id, role)
     if problem == "No such user":
-        return render(request, "pages/not_found.html", {}, status_code=404)
+        raise HTTPException(status_code=404)
     if problem:
         context = {"users": _users(db), "roles": list(Role), "error": problem}
         return render(request, "pages/admin_users.html", context, status_code=422)

@@ -1,19 +1,27 @@
 /* QI Skills: small enhancements on top of plain HTML pages. Pages work without this file. */
 (function () {
   "use strict";
-  document.body && document.body.classList.add("nhsuk-frontend-supported");
-  document.addEventListener("DOMContentLoaded", function () {
+  function supported() {
     document.body.classList.add("nhsuk-frontend-supported");
-  });
-  // After HTMX swaps the main content, move focus to its heading so screen readers announce it.
+  }
+  if (document.body) supported();
+  else document.addEventListener("DOMContentLoaded", supported);
+
+  // After HTMX swaps content in, move focus to what changed so screen readers announce it.
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail && event.detail.target;
-    if (target && target.id === "main-content") {
-      var heading = target.querySelector("h1");
-      if (heading) {
-        if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
-        heading.focus();
+    if (!target || !target.id) return;
+    var swapped = document.getElementById(target.id);
+    if (!swapped) return;
+    var focus =
+      swapped.id === "main-content"
+        ? swapped.querySelector("h1")
+        : swapped.querySelector(".qi-feedback__title, .nhsuk-error-message, input");
+    if (focus) {
+      if (!focus.hasAttribute("tabindex") && focus.tagName !== "INPUT") {
+        focus.setAttribute("tabindex", "-1");
       }
+      focus.focus();
     }
   });
 })();

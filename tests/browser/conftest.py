@@ -56,7 +56,8 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.db'}"
     upgrade(url)
-    with serve(create_app(Settings(database_url=url, content_dir=CONTENT_DIR))) as base:
+    settings = Settings(database_url=url, content_dir=CONTENT_DIR, password_profile="test")
+    with serve(create_app(settings)) as base:
         yield base
 
 

@@ -25,6 +25,11 @@ def progress(page: Page) -> str:
 @pytest.mark.parametrize("width", [360, 1280])
 def test_register_learn_sign_out_and_continue(page: Page, live_url: str, width: int) -> None:
     page.set_viewport_size({"width": width, "height": 900})
+    elsewhere: list[str] = []
+    page.on(
+        "request",
+        lambda request: None if request.url.startswith(live_url) else elsewhere.append(request.url),
+    )
     email = f"journey-{uuid.uuid4().hex[:8]}@example.nhs.uk"
 
     # Register, first with a mistake: the error summary appears and the input is kept.
@@ -94,3 +99,4 @@ def test_register_learn_sign_out_and_continue(page: Page, live_url: str, width: 
     expect(page.locator("h1")).to_have_text(SECOND.title)
     expect(page).to_have_url(f"{live_url}/modules/{MODULE.slug}/{SECOND.slug}")
     assert_accessible(page)
+    assert elsewhere == [], f"requests to other hosts: {elsewhere}"  # fonts included

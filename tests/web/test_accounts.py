@@ -211,3 +211,32 @@ def test_login_redirects_only_to_our_own_pages(client: httpx.Client) -> None:
 def test_csrf_token_is_on_every_form(client: httpx.Client) -> None:
     assert csrf(client, "/login")
     assert csrf(client, "/register")
+
+
+def test_cookies_are_secure_when_the_site_is_https(tmp_path) -> None:  # noqa: ANN001
+    from app.config import Settings
+    from app.main import create_app
+    from app.migrate import upgrade
+    from tests.conftest import CONTENT_DIR
+    from tests.live_server import serve
+
+    url = f"sqlite:///{tmp_path / 'https.db'}"
+    upgrade(url)
+    settings = Settings(
+        database_url=url,
+        content_dir=CONTENT_DIR,
+        base_url="https://qi.example.org",
+        password_profile="test",
+    )
+    with serve(create_app(settings)) as base, httpx.Client(base_url=base) as http:
+        first = http.get("/register")
+        csrf_cookie = first.headers["set-cookie"]
+        assert csrf_cookie.startswith("qi_csrf=") and "; Secure" in csrf_cookie
+        assert "strict-transport-security" in first.headers
+        # httpx, like a browser, keeps Secure cookies off plain http: hand the value back.
+        http.cookies.set("qi_csrf", csrf_cookie.split(";")[0].split("=", 1)[1])
+        token = csrf(http, "/register")
+        data = {"name": "A", "email": "s@example.nhs.uk", "password": PASSWORD, "grade": "ST"}
+        response = http.post("/register", data={"csrf_token": token, **data})
+        session = next(h for h in response.headers.get_list("set-cookie") if "qi_session" in h)
+        assert "Secure" in session and "HttpOnly" in session

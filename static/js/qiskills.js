@@ -1,11 +1,8 @@
 /* QI Skills: small enhancements on top of plain HTML pages. Pages work without this file. */
 (function () {
   "use strict";
-  function supported() {
-    document.body.classList.add("nhsuk-frontend-supported");
-  }
-  if (document.body) supported();
-  else document.addEventListener("DOMContentLoaded", supported);
+  // No nhsuk-frontend JavaScript is loaded, so <body> never gets "nhsuk-frontend-supported":
+  // the header navigation wraps rather than hiding links behind a script-driven "More" menu.
 
   // After HTMX swaps content in, move focus to what changed so screen readers announce it.
   document.addEventListener("htmx:afterSwap", function (event) {

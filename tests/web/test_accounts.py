@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from pathlib import Path
+
 import httpx
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from app.config import Settings
+from app.main import create_app
+from app.migrate import upgrade
 from app.models import User, UserSession
+from app.models.content import utcnow
 from app.security.passwords import hash_password, verify_password
+from tests.conftest import CONTENT_DIR
+from tests.live_server import serve
 from tests.web.helpers import PASSWORD, csrf, login, logout, post, register
 
 
@@ -174,10 +183,6 @@ def test_ten_failures_from_one_address_throttle_it(client: httpx.Client) -> None
 
 
 def test_idle_and_absolute_timeouts_end_sessions(client: httpx.Client, engine: Engine) -> None:
-    from datetime import timedelta
-
-    from app.models.content import utcnow
-
     register(client)
     with Session(engine) as db:
         row = db.exec(select(UserSession)).one()
@@ -213,13 +218,7 @@ def test_csrf_token_is_on_every_form(client: httpx.Client) -> None:
     assert csrf(client, "/register")
 
 
-def test_cookies_are_secure_when_the_site_is_https(tmp_path) -> None:  # noqa: ANN001
-    from app.config import Settings
-    from app.main import create_app
-    from app.migrate import upgrade
-    from tests.conftest import CONTENT_DIR
-    from tests.live_server import serve
-
+def test_cookies_are_secure_when_the_site_is_https(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'https.db'}"
     upgrade(url)
     settings = Settings(

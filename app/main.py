@@ -20,14 +20,22 @@ from app.catalog import load_catalog
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import make_engine
 from app.deps import SignInRequired, identify
-from app.routes import account, admin, auth, health, learn, quiz
+from app.routes import account, admin, auth, health, lab, learn, quiz
 from app.security.csrf import CsrfCookieMiddleware, csrf_protect
 from app.security.headers import SecurityHeadersMiddleware
 from app.services.content import record_versions
 from app.templating import make_templates, render
 
 STATIC_DIR = PROJECT_ROOT / "static"
-ROUTERS = (health.router, learn.router, quiz.router, auth.router, account.router, admin.router)
+ROUTERS = (
+    health.router,
+    learn.router,
+    quiz.router,
+    auth.router,
+    account.router,
+    admin.router,
+    lab.router,
+)
 
 
 def static_version(static_dir: Path) -> str:

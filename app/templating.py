@@ -33,7 +33,15 @@ def make_templates(static_version: str) -> Jinja2Templates:
     env.globals["static_version"] = static_version
     env.globals["site_name"] = "QI Skills"
     env.globals["grades"] = [g.value for g in Grade]
+    env.globals["fmt"] = format_number
     return templates
+
+
+def format_number(value: float | None) -> str:
+    """Numbers in tables: up to 3 significant decimals, no float noise, a dash when missing."""
+    if value is None:
+        return "\N{EN DASH}"
+    return f"{value:.3f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value)}"
 
 
 def render(

@@ -8,10 +8,14 @@ from pathlib import Path
 
 from markdown_it.token import Token
 
+from app.catalog.charts import ChartError, analyse_spec, build_chart, signal_options, view_of
 from app.catalog.errors import ContentError
 from app.catalog.render import make_markdown, render_inline, render_tokens
 from app.catalog.schema import (
     Block,
+    ChartBlock,
+    ChartSpec,
+    ChartView,
     HtmlBlock,
     LessonSpec,
     ModuleSpec,
@@ -24,6 +28,7 @@ from app.catalog.yamlmap import load_yaml, validate
 
 FENCE = "---"
 QUESTION_INFO = "question"
+CHART_INFO = "chart"
 
 
 @dataclass
@@ -125,15 +130,22 @@ def parse_lesson(path: Path) -> tuple[ParsedLesson | None, list[ContentError]]:
             pending.clear()
 
     for token in md.parse(source.body, env):
-        if token.type == "fence" and token.info.strip() == QUESTION_INFO:
+        info = token.info.strip() if token.type == "fence" else ""
+        if info in (QUESTION_INFO, CHART_INFO):
             flush()
             assert token.map is not None
             first = source.body_line + token.map[0] + 1  # the line after the opening fence
-            parsed, q_errors = _parse_question(md, token.content, path, first)
-            errors += q_errors
-            if parsed is not None:
-                questions.append(parsed)
-                blocks.append(QuestionBlock(parsed.question))
+            if info == QUESTION_INFO:
+                parsed, q_errors = _parse_question(md, token.content, path, first)
+                errors += q_errors
+                if parsed is not None:
+                    questions.append(parsed)
+                    blocks.append(QuestionBlock(parsed.question))
+            else:
+                chart, c_errors = _parse_chart(token.content, path, first)
+                errors += c_errors
+                if chart is not None:
+                    blocks.append(ChartBlock(chart))
         else:
             pending.append(token)
     flush()
@@ -152,23 +164,52 @@ def _parse_question(
     errors += invalid
     if spec is None or errors:
         return None, errors
-    options = tuple(
-        Option(
-            key=chr(ord("a") + i),
-            html=render_inline(md, o.text),
-            correct=o.correct,
-            feedback_html=render_inline(md, o.feedback),
+    chart = None
+    if spec.chart is not None:
+        try:
+            result = analyse_spec(spec.chart)
+            chart = view_of(
+                result, spec.chart.title, {n.at - 1: n.text for n in spec.chart.annotations}
+            )
+        except ChartError as exc:
+            return None, [ContentError(path, doc.line_of(("chart",)), f"chart: {exc}")]
+        options = signal_options(result, lambda text: render_inline(md, text))
+    else:
+        assert spec.options is not None
+        options = tuple(
+            Option(
+                key=chr(ord("a") + i),
+                html=render_inline(md, o.text),
+                correct=o.correct,
+                feedback_html=render_inline(md, o.feedback),
+            )
+            for i, o in enumerate(spec.options)
         )
-        for i, o in enumerate(spec.options)
-    )
     question = Question(
         id=spec.id,
         type=spec.type,
         prompt_html=render_inline(md, spec.prompt),
         options=options,
         explanation_html=render_inline(md, spec.explanation),
+        chart=chart,
     )
     return ParsedQuestion(question, doc.line_of(("id",))), []
+
+
+def _parse_chart(
+    text: str, path: Path, first_line: int
+) -> tuple[ChartView | None, list[ContentError]]:
+    doc, errors = load_yaml(text, path, first_line)
+    if doc is None:
+        return None, errors
+    spec, invalid = validate(ChartSpec, doc, path, "chart")
+    errors += invalid
+    if spec is None or errors:
+        return None, errors
+    try:
+        return build_chart(spec), []
+    except ChartError as exc:
+        return None, [ContentError(path, first_line, f"chart: {exc}")]
 
 
 def _duplicate_ids(path: Path, lines: dict, key: str, ids: list[str]) -> list[ContentError]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, model_validator
 
@@ -82,17 +82,55 @@ class OptionSpec(Strict):
 class QuestionType(StrEnum):
     single = "single"
     multiple = "multiple"
+    signals = (
+        "signals"  # "which rules fire on this chart?": options and answer come from the engine
+    )
+
+
+class AnnotationSpec(Strict):
+    at: int = Field(ge=1)  # 1-based point number
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+
+
+class ChartSpec(Strict):
+    """A chart drawn in a lesson. Point numbers (freeze, parts, exclude, at) count from 1."""
+
+    title: Text
+    chart: Literal["run", "i", "mr", "p", "u", "c"] = "run"
+    profile: str = "ihi"
+    values: list[float | None] = Field(min_length=2, max_length=5000)
+    labels: list[str] | None = None
+    denominators: list[float | None] | None = None
+    freeze: int | None = Field(default=None, ge=2)
+    parts: list[Annotated[int, Field(ge=2)]] = Field(default_factory=list)
+    exclude: list[Annotated[int, Field(ge=1)]] = Field(default_factory=list)
+    direction: Literal["higher_is_better", "lower_is_better", "neither"] = "neither"
+    target: float | None = None
+    annotations: list[AnnotationSpec] = Field(default_factory=list)
 
 
 class QuestionSpec(Strict):
     id: Slug
     type: QuestionType
     prompt: Text
-    options: list[OptionSpec] = Field(min_length=2, max_length=8)
+    options: list[OptionSpec] | None = Field(default=None, min_length=2, max_length=8)
+    chart: ChartSpec | None = None
     explanation: Text
 
     @model_validator(mode="after")
     def _correct_options_fit_the_type(self) -> QuestionSpec:
+        if self.type is QuestionType.signals:
+            if self.chart is None:
+                raise ValueError("a 'signals' question needs a chart")
+            if self.options is not None:
+                raise ValueError(
+                    "a 'signals' question takes no options: the engine writes them from the chart"
+                )
+            return self
+        if self.chart is not None:
+            raise ValueError(f"only a 'signals' question takes a chart, not '{self.type}'")
+        if self.options is None:
+            raise ValueError("missing required key 'options' in question")
         n_correct = sum(o.correct for o in self.options)
         if n_correct == 0:
             raise ValueError("a question needs at least one correct option")
@@ -115,12 +153,30 @@ class Option:
 
 
 @dataclass(frozen=True, slots=True)
+class ChartView:
+    """A chart drawn once at load: trusted SVG, a text summary and the data as table rows."""
+
+    title: str
+    svg: str
+    summary: str
+    rows: tuple[Any, ...]  # app.measurement.TableRow
+    has_limits: bool
+    centre_name: str
+    rules: tuple[str, ...]  # every rule that fired, in order, without repeats
+
+
+@dataclass(frozen=True, slots=True)
 class Question:
     id: str
     type: QuestionType
     prompt_html: str
     options: tuple[Option, ...]
     explanation_html: str
+    chart: ChartView | None = None
+
+    @property
+    def several_answers(self) -> bool:
+        return self.type is not QuestionType.single
 
     @property
     def correct_keys(self) -> frozenset[str]:
@@ -139,7 +195,13 @@ class QuestionBlock:
     kind: Literal["question"] = "question"
 
 
-Block = HtmlBlock | QuestionBlock
+@dataclass(frozen=True, slots=True)
+class ChartBlock:
+    chart: ChartView
+    kind: Literal["chart"] = "chart"
+
+
+Block = HtmlBlock | QuestionBlock | ChartBlock
 
 
 @dataclass(frozen=True, slots=True)

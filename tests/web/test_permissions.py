@@ -38,6 +38,8 @@ def post_routes() -> list[str]:
                 .replace("{lesson_slug}", "three-questions")
                 .replace("{question_id}", "mfi-q1")
                 .replace("{user_id}", "1")
+                .replace("{dataset_id}", "1")
+                .replace("{annotation_id}", "1")
             )
     return paths
 

@@ -1,0 +1,110 @@
+"""Chart blocks and 'signals' questions: drawn by the measurement engine once, at load time."""
+
+from __future__ import annotations
+
+from app.catalog.schema import ChartSpec, ChartView, Option
+from app.measurement import PROFILES, ChartResult, ChartType, Rule, analyse, render_svg
+from app.measurement.summary import summary_text, table_rows
+
+NO_SIGNAL = "No signal: only random (common cause) variation"
+
+
+class ChartError(ValueError):
+    """A chart the engine cannot draw; the message is for the author."""
+
+
+def analyse_spec(spec: ChartSpec) -> ChartResult:
+    profile = PROFILES.get(spec.profile)
+    if profile is None:
+        raise ChartError(f"unknown profile '{spec.profile}': use one of {', '.join(PROFILES)}")
+    if spec.labels is not None and len(spec.labels) != len(spec.values):
+        raise ChartError(f"{len(spec.labels)} labels for {len(spec.values)} values")
+    try:
+        return analyse(
+            spec.values,
+            spec.chart,
+            profile=profile,
+            denominators=spec.denominators,
+            labels=spec.labels,
+            freeze=spec.freeze,
+            parts=[p - 1 for p in spec.parts],
+            exclude=[p - 1 for p in spec.exclude],
+            direction=spec.direction,
+            target=spec.target,
+        )
+    except ValueError as exc:
+        raise ChartError(str(exc)) from exc
+
+
+def build_chart(spec: ChartSpec) -> ChartView:
+    result = analyse_spec(spec)
+    for note in spec.annotations:
+        if note.at > result.n:
+            raise ChartError(f"annotation at point {note.at}, but the chart has {result.n} points")
+    annotations = {note.at - 1: note.text for note in spec.annotations}
+    return view_of(result, spec.title, annotations)
+
+
+def view_of(result: ChartResult, title: str, annotations: dict[int, str]) -> ChartView:
+    return ChartView(
+        title=title,
+        svg=render_svg(result, title=title, annotations=annotations),
+        summary=summary_text(result),
+        rows=tuple(table_rows(result)),
+        has_limits=result.has_limits,
+        centre_name=result.centre_name,
+        rules=tuple(dict.fromkeys(s.rule.value for s in result.signals)),
+    )
+
+
+def possible_rules(result: ChartResult) -> list[Rule]:
+    """The rules this profile applies to this chart type, in the profile's own order."""
+    profile = result.profile
+    rules: list[Rule] = []
+    if result.chart is not ChartType.RUN and result.has_limits:
+        rules.append(Rule.OUTSIDE_LIMITS)
+    if profile.shift_length:
+        rules.append(Rule.SHIFT)
+    if profile.anhoej_long_run:
+        rules.append(Rule.LONG_RUN)
+    if profile.trend_length:
+        rules.append(Rule.TREND)
+    if profile.two_of_three and result.has_limits:
+        rules.append(Rule.TWO_OF_THREE)
+    if profile.anhoej_crossings:
+        rules.append(Rule.FEW_CROSSINGS)
+    if profile.runs_test:
+        rules.extend([Rule.FEW_RUNS, Rule.MANY_RUNS])
+    return rules
+
+
+def signal_options(result: ChartResult, render_inline) -> tuple[Option, ...]:  # type: ignore[no-untyped-def]
+    """One option per rule the profile applies, plus "no signal"; the engine decides which hold."""
+    fired = {}
+    for signal in result.signals:
+        fired.setdefault(signal.rule, signal.explanation)
+    options = []
+    for i, rule in enumerate(possible_rules(result)):
+        text = rule.value[0].upper() + rule.value[1:]
+        if rule in fired:
+            feedback = f"This rule fires. {fired[rule]}"
+        else:
+            feedback = "This rule does not fire on this chart."
+        options.append(
+            Option(chr(ord("a") + i), render_inline(text), rule in fired, render_inline(feedback))
+        )
+    none_correct = not fired
+    none_feedback = (
+        "Right: no rule fires, so treat the variation as noise."
+        if none_correct
+        else "There is a signal: " + "; ".join(r.value for r in fired) + "."
+    )
+    options.append(
+        Option(
+            chr(ord("a") + len(options)),
+            render_inline(NO_SIGNAL),
+            none_correct,
+            render_inline(none_feedback),
+        )
+    )
+    return tuple(options)

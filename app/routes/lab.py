@@ -1,0 +1,265 @@
+"""The measurement lab: paste data, see the chart and its signals; save, annotate, drill."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from app.catalog.charts import view_of
+from app.catalog.schema import ChartView
+from app.deps import CurrentUser, DbSession, OptionalUser
+from app.models import DrillAttempt, User
+from app.services import datasets
+from app.services.drill import DrillChart, make_drill, score
+from app.services.lab import CHART_NAMES, PROFILE_NAMES, lab_chart
+from app.services.lab_input import LabInput, parse_lab_input
+from app.templating import render
+
+router = APIRouter(prefix="/lab")
+FormStr = Annotated[str, Form()]
+RESULT_FRAGMENT = "partials/_lab_result.html"
+EXAMPLE = {
+    "values_text": "\n".join(
+        str(v)
+        for v in [62, 58, 65, 60, 57, 63, 61, 59, 64, 60, 58, 62, 70, 72, 69, 74, 71, 73, 75, 72]
+    ),
+    "labels_text": "\n".join(f"Week {i}" for i in range(1, 21)),
+    "chart": "run",
+    "profile": "ihi",
+    "direction": "higher_is_better",
+}
+
+
+def _context(
+    data: LabInput, title: str = "", annotations: dict[int, str] | None = None, **extra: Any
+) -> dict[str, Any]:
+    chart = lab_chart(data, title, annotations) if data.ok else None
+    return {
+        "title": title,
+        "data": data,
+        "chart": chart if not isinstance(chart, str) else None,
+        "chart_problem": chart if isinstance(chart, str) else None,
+        "chart_names": CHART_NAMES,
+        "profile_names": PROFILE_NAMES,
+        **extra,
+    }
+
+
+def _parse(
+    values: str,
+    labels: str,
+    denominators: str,
+    chart: str,
+    profile: str,
+    direction: str,
+    target: str,
+) -> LabInput:
+    return parse_lab_input(values, labels, denominators, chart, profile, direction, target)
+
+
+@router.get("", response_class=HTMLResponse)
+def lab(request: Request, example: bool = False) -> HTMLResponse:
+    data = parse_lab_input(**EXAMPLE) if example else LabInput()
+    return render(request, "pages/lab.html", _context(data))
+
+
+@router.post("", response_class=HTMLResponse)
+def draw(
+    request: Request,
+    values: FormStr = "",
+    labels: FormStr = "",
+    denominators: FormStr = "",
+    chart: FormStr = "run",
+    profile: FormStr = "ihi",
+    direction: FormStr = "neither",
+    target: FormStr = "",
+) -> HTMLResponse:
+    data = _parse(values, labels, denominators, chart, profile, direction, target)
+    status = 200 if data.ok else 422
+    return render(
+        request, "pages/lab.html", _context(data), fragment=RESULT_FRAGMENT, status_code=status
+    )
+
+
+@router.post("/datasets", response_class=HTMLResponse)
+def save_dataset(
+    request: Request,
+    user: CurrentUser,
+    db: DbSession,
+    title: FormStr = "",
+    values: FormStr = "",
+    labels: FormStr = "",
+    denominators: FormStr = "",
+    chart: FormStr = "run",
+    profile: FormStr = "ihi",
+    direction: FormStr = "neither",
+    target: FormStr = "",
+) -> Response:
+    data = _parse(values, labels, denominators, chart, profile, direction, target)
+    if not title.strip():
+        data.errors["title"] = "Give the dataset a name, for example “Sepsis antibiotics < 1 hour”"
+    elif len(title) > 200:
+        data.errors["title"] = "Keep the name to 200 characters or fewer"
+    if data.errors:
+        context = _context(data, title=title)
+        return render(request, "pages/lab.html", context, status_code=422)
+    dataset = datasets.save(db, user, data, title.strip())
+    return RedirectResponse(f"/lab/datasets/{dataset.id}", status_code=303)
+
+
+@router.get("/datasets", response_class=HTMLResponse)
+def my_datasets(request: Request, user: CurrentUser, db: DbSession) -> HTMLResponse:
+    return render(request, "pages/lab_datasets.html", {"datasets": datasets.list_owned(db, user)})
+
+
+def _owned(db: DbSession, user: User, dataset_id: int):  # type: ignore[no-untyped-def]
+    dataset = datasets.owned(db, user, dataset_id)
+    if dataset is None:
+        raise HTTPException(status_code=404)
+    return dataset
+
+
+def _dataset_page(
+    request: Request, db: DbSession, dataset, data: LabInput | None = None, **extra: Any
+) -> HTMLResponse:  # type: ignore[no-untyped-def]
+    data = data or parse_lab_input(**datasets.as_input(dataset))
+    notes = datasets.annotations(db, dataset)
+    context = {
+        **_context(data, dataset.title, {n.point_index: n.text for n in notes}),
+        "dataset": dataset,
+        "notes": notes,
+        "note_errors": {},
+        "note_form": {},
+        **extra,
+    }
+    status = 422 if extra.get("note_errors") or data.errors else 200
+    return render(request, "pages/lab_dataset.html", context, status_code=status)
+
+
+@router.get("/datasets/{dataset_id}", response_class=HTMLResponse)
+def dataset_page(
+    request: Request, dataset_id: int, user: CurrentUser, db: DbSession
+) -> HTMLResponse:
+    return _dataset_page(request, db, _owned(db, user, dataset_id))
+
+
+@router.post("/datasets/{dataset_id}", response_class=HTMLResponse)
+def update_dataset(
+    request: Request,
+    dataset_id: int,
+    user: CurrentUser,
+    db: DbSession,
+    title: FormStr = "",
+    values: FormStr = "",
+    labels: FormStr = "",
+    denominators: FormStr = "",
+    chart: FormStr = "run",
+    profile: FormStr = "ihi",
+    direction: FormStr = "neither",
+    target: FormStr = "",
+) -> Response:
+    dataset = _owned(db, user, dataset_id)
+    data = _parse(values, labels, denominators, chart, profile, direction, target)
+    if not title.strip():
+        data.errors["title"] = "Give the dataset a name"
+    if data.errors:
+        return _dataset_page(request, db, dataset, data)
+    datasets.save(db, user, data, title.strip(), dataset)
+    return RedirectResponse(f"/lab/datasets/{dataset.id}", status_code=303)
+
+
+@router.post("/datasets/{dataset_id}/annotations", response_class=HTMLResponse)
+def add_annotation(
+    request: Request,
+    dataset_id: int,
+    user: CurrentUser,
+    db: DbSession,
+    point: FormStr = "",
+    text: FormStr = "",
+) -> Response:
+    dataset = _owned(db, user, dataset_id)
+    data = parse_lab_input(**datasets.as_input(dataset))
+    try:
+        number = int(point)
+    except ValueError:
+        number = 0
+    problem = datasets.annotate(db, dataset, number, text, len(data.values))
+    if problem:
+        errors = {"point" if "point" in problem else "text": problem}
+        form = {"point": point, "text": text}
+        return _dataset_page(request, db, dataset, data, note_errors=errors, note_form=form)
+    return RedirectResponse(f"/lab/datasets/{dataset.id}#annotations", status_code=303)
+
+
+@router.post("/datasets/{dataset_id}/annotations/{annotation_id}/delete")
+def delete_annotation(
+    dataset_id: int, annotation_id: int, user: CurrentUser, db: DbSession
+) -> Response:
+    dataset = _owned(db, user, dataset_id)
+    if not datasets.remove_annotation(db, dataset, annotation_id):
+        raise HTTPException(status_code=404)
+    return RedirectResponse(f"/lab/datasets/{dataset.id}#annotations", status_code=303)
+
+
+@router.get("/drill", response_class=HTMLResponse)
+def drill(request: Request, seed: int | None = None) -> Response:
+    if seed is None:
+        return RedirectResponse(f"/lab/drill?seed={secrets.randbelow(10**9)}", status_code=303)
+    if not 0 <= seed < 10**9:
+        raise HTTPException(status_code=404)
+    charts = make_drill(seed)
+    context = {"seed": seed, "charts": _views(charts), "errors": {}}
+    return render(request, "pages/drill.html", context)
+
+
+def _views(charts: list[DrillChart]) -> list[ChartView]:
+    return [view_of(c.result, f"Chart {i}", {}) for i, c in enumerate(charts, start=1)]
+
+
+@router.post("/drill", response_class=HTMLResponse)
+async def drill_answers(request: Request, db: DbSession, user: OptionalUser) -> HTMLResponse:
+    form = await request.form()
+    try:
+        seed = int(str(form.get("seed", "")))
+    except ValueError:
+        seed = -1
+    if not 0 <= seed < 10**9:
+        raise HTTPException(status_code=422)
+    charts = make_drill(seed)
+    answers = [str(form.get(f"chart-{i}", "")) for i in range(1, len(charts) + 1)]
+    views = _views(charts)
+    if any(a not in ("s", "n") for a in answers):
+        errors = {
+            f"chart-{i}": f"Say whether chart {i} shows a signal"
+            for i, a in enumerate(answers, start=1)
+            if a not in ("s", "n")
+        }
+        context = {"seed": seed, "charts": views, "answers": answers, "errors": errors}
+        return render(request, "pages/drill.html", context, status_code=422)
+    result = score(charts, answers)
+    if user is not None:
+        db.add(
+            DrillAttempt(
+                user_id=user.id,
+                seed=seed,
+                profile="ihi",
+                answers="".join(answers),
+                hits=result.hits,
+                misses=result.misses,
+                false_alarms=result.false_alarms,
+                correct_rejections=result.correct_rejections,
+            )
+        )
+        db.commit()
+    context = {
+        "seed": seed,
+        "charts": views,
+        "answers": answers,
+        "truth": ["s" if c.has_signal else "n" for c in charts],
+        "score": result,
+        "errors": {},
+    }
+    return render(request, "pages/drill.html", context)

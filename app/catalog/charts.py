@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from app.catalog.schema import ChartSpec, ChartView, Option
-from app.measurement import PROFILES, ChartResult, ChartType, Rule, analyse, render_svg
+from app.measurement import (
+    PROFILES,
+    ChartResult,
+    ChartType,
+    Rule,
+    analyse,
+    assurance_icon_svg,
+    render_svg,
+    variation_icon_svg,
+)
 from app.measurement.summary import summary_text, table_rows
 
 NO_SIGNAL = "No signal: only random (common cause) variation"
@@ -54,7 +63,20 @@ def view_of(result: ChartResult, title: str, annotations: dict[int, str]) -> Cha
         has_limits=result.has_limits,
         centre_name=result.centre_name,
         rules=tuple(dict.fromkeys(s.rule.value for s in result.signals)),
+        icons=mdc_icons(result),
     )
+
+
+def mdc_icons(result: ChartResult) -> tuple[tuple[str, str], ...]:
+    """The variation and assurance icons, only where the profile is Making Data Count."""
+    if not result.profile.mdc_icons:
+        return ()
+    icons = []
+    if result.variation_icon is not None:
+        icons.append((variation_icon_svg(result.variation_icon), result.variation_icon.label))
+    if result.assurance is not None:
+        icons.append((assurance_icon_svg(result.assurance), result.assurance.label))
+    return tuple(icons)
 
 
 def possible_rules(result: ChartResult) -> list[Rule]:

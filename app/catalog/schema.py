@@ -163,6 +163,7 @@ class ChartView:
     has_limits: bool
     centre_name: str
     rules: tuple[str, ...]  # every rule that fired, in order, without repeats
+    icons: tuple[tuple[str, str], ...] = ()  # Making Data Count icons: (trusted SVG, label)
 
 
 @dataclass(frozen=True, slots=True)

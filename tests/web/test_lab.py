@@ -141,3 +141,14 @@ def test_the_drill_is_replayable_and_scored(client: httpx.Client, engine: Engine
     with Session(engine) as db:
         (attempt,) = db.exec(select(DrillAttempt)).all()
     assert attempt.seed == seed and attempt.misses + attempt.false_alarms == 1
+
+
+def test_making_data_count_charts_show_their_icons(client: httpx.Client) -> None:
+    values = lines([50, 52, 49, 51, 50, 48, 52, 51, 49, 50, 51, 50, 60, 62, 61, 63, 60, 62, 61, 64])
+    form = lab_form(client, values=values, chart="i", profile="mdc_v5")
+    form.update(direction="higher_is_better", target="55")
+    page = unescape(client.post("/lab", data=form).text)
+    assert "Special cause variation: improvement" in page
+    assert "Assurance: hit and miss" in page
+    run = unescape(client.post("/lab", data=lab_form(client)).text)
+    assert "Assurance:" not in run  # icons belong to Making Data Count only

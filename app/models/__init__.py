@@ -4,17 +4,28 @@ from app.models.content import LessonVersion
 from app.models.lab import Annotation, Dataset, DrillAttempt
 from app.models.learning import Attempt, LessonProgress
 from app.models.people import Grade, LoginFailure, Role, User, UserSession
+from app.models.records import AuditEvent, Certificate, ModuleCompletion, Reflection
+from app.models.supervision import Cohort, CohortMember, CohortSupervisor, Invite, Supervision
 
 __all__ = [
     "Annotation",
     "Attempt",
+    "AuditEvent",
+    "Certificate",
+    "Cohort",
+    "CohortMember",
+    "CohortSupervisor",
     "Dataset",
     "DrillAttempt",
     "Grade",
+    "Invite",
     "LessonProgress",
     "LessonVersion",
     "LoginFailure",
+    "ModuleCompletion",
+    "Reflection",
     "Role",
+    "Supervision",
     "User",
     "UserSession",
 ]

@@ -39,6 +39,7 @@ class User(SQLModel, table=True):
     profession: str = Field(default="", max_length=100)
     grade: Grade = Field(default=Grade.other, sa_type=String(10))
     organisation: str = Field(default="", max_length=200)
+    regulator_number: str = Field(default="", max_length=40)  # GMC, NMC or HCPC number
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from app.catalog.schema import ChartSpec, ChartView, Option
 from app.measurement import (
     PROFILES,
@@ -13,7 +15,8 @@ from app.measurement import (
     render_svg,
     variation_icon_svg,
 )
-from app.measurement.summary import summary_text, table_rows
+from app.measurement.results import Variation
+from app.measurement.summary import summary_sentences, summary_text, table_rows
 
 NO_SIGNAL = "No signal: only random (common cause) variation"
 
@@ -77,6 +80,34 @@ def mdc_icons(result: ChartResult) -> tuple[tuple[str, str], ...]:
     if result.assurance is not None:
         icons.append((assurance_icon_svg(result.assurance), result.assurance.label))
     return tuple(icons)
+
+
+def neutral_view(result: ChartResult, title: str, annotations: dict[int, str]) -> ChartView:
+    """The chart as a question asks it: drawn and described without giving the answer away."""
+    n = result.n
+    plain = replace(
+        result,
+        signals=(),
+        point_rules=((),) * n,
+        point_rule=(None,) * n,
+        point_direction=(0,) * n,
+        variation=(Variation.COMMON_CAUSE,) * n,
+        variation_icon=None,
+        assurance=None,
+    )
+    described = summary_sentences(plain)
+    return ChartView(
+        title=title,
+        svg=render_svg(
+            plain, title=title, description=" ".join(described[:2]), annotations=annotations
+        ),
+        summary=" ".join(s for s in described if not s.startswith("No signals")),
+        rows=tuple(table_rows(plain)),
+        has_limits=result.has_limits,
+        centre_name=result.centre_name,
+        rules=(),
+        shows_signals=False,
+    )
 
 
 def possible_rules(result: ChartResult) -> list[Rule]:

@@ -8,7 +8,14 @@ from pathlib import Path
 
 from markdown_it.token import Token
 
-from app.catalog.charts import ChartError, analyse_spec, build_chart, signal_options, view_of
+from app.catalog.charts import (
+    ChartError,
+    analyse_spec,
+    build_chart,
+    neutral_view,
+    signal_options,
+    view_of,
+)
 from app.catalog.errors import ContentError
 from app.catalog.render import make_markdown, render_inline, render_tokens
 from app.catalog.schema import (
@@ -164,13 +171,13 @@ def _parse_question(
     errors += invalid
     if spec is None or errors:
         return None, errors
-    chart = None
+    chart = chart_answer = None
     if spec.chart is not None:
+        notes = {n.at - 1: n.text for n in spec.chart.annotations}
         try:
             result = analyse_spec(spec.chart)
-            chart = view_of(
-                result, spec.chart.title, {n.at - 1: n.text for n in spec.chart.annotations}
-            )
+            chart = neutral_view(result, spec.chart.title, notes)
+            chart_answer = view_of(result, spec.chart.title, notes)
         except ChartError as exc:
             return None, [ContentError(path, doc.line_of(("chart",)), f"chart: {exc}")]
         options = signal_options(result, lambda text: render_inline(md, text))
@@ -192,6 +199,7 @@ def _parse_question(
         options=options,
         explanation_html=render_inline(md, spec.explanation),
         chart=chart,
+        chart_answer=chart_answer,
     )
     return ParsedQuestion(question, doc.line_of(("id",))), []
 

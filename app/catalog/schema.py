@@ -164,6 +164,7 @@ class ChartView:
     centre_name: str
     rules: tuple[str, ...]  # every rule that fired, in order, without repeats
     icons: tuple[tuple[str, str], ...] = ()  # Making Data Count icons: (trusted SVG, label)
+    shows_signals: bool = True  # False for a question's chart before it is answered
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +174,8 @@ class Question:
     prompt_html: str
     options: tuple[Option, ...]
     explanation_html: str
-    chart: ChartView | None = None
+    chart: ChartView | None = None  # a signals question's chart as asked: no signals marked
+    chart_answer: ChartView | None = None  # the same chart with its signals, for the feedback
 
     @property
     def several_answers(self) -> bool:

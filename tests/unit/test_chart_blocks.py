@@ -87,3 +87,14 @@ def test_annotation_beyond_the_last_point_is_an_error(tmp_path: Path) -> None:
     write_module(tmp_path, {"01-a.md": lesson_md(body=block)})
     _, errors = scan(tmp_path)
     assert len(errors) == 1 and "annotation at point 40" in errors[0].reason
+
+
+def test_a_signals_question_does_not_give_its_answer_away(tmp_path: Path) -> None:
+    write_module(tmp_path, {"01-a.md": lesson_md(body=signals_question(SHIFT))})
+    (question,) = load_catalog(tmp_path).modules[0].lessons[0].questions
+    asked, answered = question.chart, question.chart_answer
+    assert asked is not None and answered is not None
+    assert "shift" not in asked.summary.lower() and "shift" not in asked.svg.lower()
+    assert not asked.shows_signals and asked.rules == ()
+    assert all(row.signals == () for row in asked.rows)
+    assert "shift" in answered.summary.lower() and answered.rules == ("shift",)

@@ -97,4 +97,4 @@ def test_a_signals_question_does_not_give_its_answer_away(tmp_path: Path) -> Non
     assert "shift" not in asked.summary.lower() and "shift" not in asked.svg.lower()
     assert not asked.shows_signals and asked.rules == ()
     assert all(row.signals == () for row in asked.rows)
-    assert "shift" in answered.summary.lower() and answered.rules == ("shift",)
+    assert "shift" in answered.summary.lower() and "shift" in answered.rules

@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.security.signing import GENERATE_KEY, decode_seed
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
 # Values that must never reach production: the development default and obvious stand-ins.
@@ -41,6 +43,8 @@ class Settings(BaseSettings):
     password_profile: Literal["default", "test"] = "default"
     login_max_failures: int = 10
     login_window_minutes: int = 15
+    # Base64 32-byte Ed25519 seed that signs certificates; development derives one if empty.
+    certificate_key: str = ""
 
     @model_validator(mode="after")
     def _production_needs_a_real_secret(self) -> Settings:
@@ -55,6 +59,26 @@ class Settings(BaseSettings):
             )
         if self.environment is Environment.production and self.password_profile != "default":
             raise ConfigError("QI_PASSWORD_PROFILE=test is for the test suite, never production")
+        return self
+
+    @model_validator(mode="after")
+    def _certificates_need_a_signing_key(self) -> Settings:
+        """A missing key in production, or a malformed one anywhere, would sign nothing usable."""
+        how = f"Generate one with: {GENERATE_KEY}"
+        if not self.certificate_key.strip():
+            if self.environment is Environment.production:
+                raise ConfigError(
+                    "QI_CERTIFICATE_KEY must be set in production to a base64-encoded 32-byte "
+                    f"Ed25519 private key. {how} (keep it secret and never change it: "
+                    "certificates signed with one key do not verify with another)"
+                )
+            return self
+        try:
+            decode_seed(self.certificate_key)
+        except ValueError as exc:  # the message never repeats the key itself
+            raise ConfigError(
+                f"QI_CERTIFICATE_KEY must be a base64-encoded 32-byte key ({exc}). {how}"
+            ) from None
         return self
 
     @property

@@ -44,5 +44,7 @@ def database_is_up(engine: Engine) -> bool:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine) as session:
+    """One session per request. Objects stay readable after commit and after the session closes
+    (expire_on_commit=False), because error pages render the signed-in user after teardown."""
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
         yield session

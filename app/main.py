@@ -20,7 +20,19 @@ from app.catalog import load_catalog
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import make_engine
 from app.deps import SignInRequired, identify
-from app.routes import account, admin, auth, health, lab, learn, quiz
+from app.routes import (
+    account,
+    admin,
+    admin_supervision,
+    auth,
+    certificates,
+    health,
+    invites,
+    lab,
+    learn,
+    quiz,
+    supervise,
+)
 from app.security.csrf import CsrfCookieMiddleware, csrf_protect
 from app.security.headers import SecurityHeadersMiddleware
 from app.services.content import record_versions
@@ -35,6 +47,10 @@ ROUTERS = (
     account.router,
     admin.router,
     lab.router,
+    certificates.router,
+    supervise.router,
+    invites.router,
+    admin_supervision.router,
 )
 
 
@@ -71,7 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.catalog = catalog
     app.state.engine = engine
-    app.state.templates = make_templates(static_version(STATIC_DIR))
+    app.state.templates = make_templates(static_version(STATIC_DIR), catalog)
 
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)

@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
+from app.catalog import Catalog
 from app.deps import wants_fragment
 from app.models import Grade
 from app.security.csrf import csrf_token
@@ -24,7 +25,7 @@ def _request_globals(request: Request) -> dict[str, Any]:
     }
 
 
-def make_templates(static_version: str) -> Jinja2Templates:
+def make_templates(static_version: str, catalog: Catalog | None = None) -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR), context_processors=[_request_globals])
     env = templates.env
     env.autoescape = True
@@ -34,6 +35,7 @@ def make_templates(static_version: str) -> Jinja2Templates:
     env.globals["site_name"] = "QI Skills"
     env.globals["grades"] = [g.value for g in Grade]
     env.globals["fmt"] = format_number
+    env.globals["catalog"] = catalog
     return templates
 
 

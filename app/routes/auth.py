@@ -64,6 +64,7 @@ def register(
     profession: FormStr = "",
     grade: FormStr = "",
     organisation: FormStr = "",
+    regulator_number: FormStr = "",
     next: FormStr = "/",
 ) -> Response:
     result = accounts.register(
@@ -75,9 +76,11 @@ def register(
         profession=profession,
         grade=grade,
         organisation=organisation,
+        regulator_number=regulator_number,
     )
     if result.user is None:
         form = {
+            "regulator_number": regulator_number,
             "name": name,
             "email": email,
             "profession": profession,

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from app.catalog.schema import Lesson, Module, Question
 from app.deps import wants_fragment
 from app.models import User
+from app.services import reflections
 from app.services.grading import Result
 from app.services.progress import lesson_state
 
@@ -42,8 +43,11 @@ def lesson_context(
     lesson: Lesson,
     focus: QuestionView | None = None,
     complete_error: list[Question] | None = None,
+    reflection_text: str | None = None,
+    reflection_error: str | None = None,
 ) -> dict[str, Any]:
     state = lesson_state(db, user, module, lesson) if user else None
+    reflection = reflections.get(db, user, module.slug, lesson.slug) if user else None
     views = []
     for question in lesson.questions:
         if focus is not None and focus.question.id == question.id:
@@ -64,5 +68,9 @@ def lesson_context(
         "state": state,
         "completed": bool(state and state.completed),
         "complete_error": complete_error or [],
+        "reflection": reflection_text
+        if reflection_text is not None
+        else (reflection.text if reflection else ""),
+        "reflection_error": reflection_error,
         "fragment": wants_fragment(request),
     }

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from app.catalog.schema import Lesson, Module
 from app.deps import CatalogDep, CurrentUser, DbSession, OptionalUser, wants_fragment
 from app.routes.learn import not_found
 from app.routes.lesson_view import QuestionView, lesson_context
+from app.services import reflections
+from app.services.certificates import issue_certificate
 from app.services.grading import BadAnswer, grade, parse_answer
 from app.services.progress import complete_lesson, record_attempt
+from app.services.records import check_module_completion
 from app.templating import render
 
 router = APIRouter()
@@ -115,6 +119,33 @@ def complete(
     if missing:
         context = lesson_context(request, db, user, module, lesson, complete_error=missing)
         return render(request, "pages/lesson.html", context, status_code=409)
+    completion = check_module_completion(db, user, module)
+    if completion is not None:
+        certificate = issue_certificate(db, request.app.state.settings, user, module, completion)
+        return RedirectResponse(f"/certificates/{certificate.id}?new=1", status_code=303)
     _, nxt = module.neighbours(lesson)
     target = lesson_url(module, nxt) if nxt else f"/modules/{module.slug}?completed={lesson.slug}"
     return RedirectResponse(target, status_code=303)
+
+
+@router.post("/modules/{module_slug}/{lesson_slug}/reflection", response_class=HTMLResponse)
+def reflect(
+    request: Request,
+    module_slug: str,
+    lesson_slug: str,
+    catalog: CatalogDep,
+    db: DbSession,
+    user: CurrentUser,
+    text: Annotated[str, Form()] = "",
+) -> Response:
+    found = _find(catalog, module_slug, lesson_slug)
+    if found is None:
+        return not_found(request, catalog)
+    module, lesson, _ = found
+    problem = reflections.save(db, user, module.slug, lesson.slug, text)
+    if problem:
+        context = lesson_context(
+            request, db, user, module, lesson, reflection_text=text, reflection_error=problem
+        )
+        return render(request, "pages/lesson.html", context, status_code=422)
+    return RedirectResponse(f"{lesson_url(module, lesson)}?saved=1#reflection", status_code=303)

@@ -40,6 +40,7 @@ def register(
     grade: str,
     organisation: str,
     role: Role = Role.trainee,
+    regulator_number: str = "",
 ) -> FormResult:
     errors: dict[str, str] = {}
     email = normalise_email(email)
@@ -57,6 +58,8 @@ def register(
         errors["grade"] = "Select your grade or stage"
     if len(organisation) > 200:
         errors["organisation"] = "Your organisation must be 200 characters or fewer"
+    if len(regulator_number.strip()) > 40:
+        errors["regulator_number"] = "Your regulator number must be 40 characters or fewer"
     if "email" not in errors and db.exec(select(User.id).where(User.email == email)).first():
         errors["email"] = "An account with this email address already exists. Sign in instead"
     if errors:
@@ -69,6 +72,7 @@ def register(
         profession=profession.strip(),
         grade=Grade(grade),
         organisation=organisation.strip(),
+        regulator_number=regulator_number.strip(),
     )
     db.add(user)
     try:

@@ -6,13 +6,13 @@ Absolute timeout: every session ends `session_absolute_days` (default 7) after s
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, delete, select
 
 from app.config import Settings
 from app.models import User, UserSession
-from app.models.content import utcnow
+from app.models.content import as_utc, utcnow
 from app.security.tokens import digest, new_token
 
 TOUCH_EVERY = timedelta(minutes=5)  # write last_seen at most this often, not on every request
@@ -43,7 +43,7 @@ def resolve(db: Session, token: str | None, settings: Settings) -> tuple[User, U
         db.delete(user_session)
         db.commit()
         return None
-    if now - _aware(user_session.last_seen_at) > TOUCH_EVERY:
+    if now - as_utc(user_session.last_seen_at) > TOUCH_EVERY:
         user_session.last_seen_at = now
         db.add(user_session)
         db.commit()
@@ -62,11 +62,6 @@ def end_all_sessions(db: Session, user_id: int) -> None:
 
 
 def _expired(row: UserSession, now: datetime, settings: Settings) -> bool:
-    idle = now - _aware(row.last_seen_at) > timedelta(minutes=settings.session_idle_minutes)
-    total = now - _aware(row.created_at) > timedelta(days=settings.session_absolute_days)
+    idle = now - as_utc(row.last_seen_at) > timedelta(minutes=settings.session_idle_minutes)
+    total = now - as_utc(row.created_at) > timedelta(days=settings.session_absolute_days)
     return idle or total
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every time we store is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import subprocess
 import sys
 
@@ -26,7 +27,8 @@ def test_production_refuses_a_missing_or_placeholder_secret(secret: str) -> None
 
 
 def test_production_accepts_a_real_secret() -> None:
-    settings = Settings(environment="production", secret_key="x7" * 24)
+    key = base64.b64encode(bytes(range(32))).decode()
+    settings = Settings(environment="production", secret_key="x7" * 24, certificate_key=key)
     assert settings.is_production
 
 

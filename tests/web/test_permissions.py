@@ -40,6 +40,9 @@ def post_routes() -> list[str]:
                 .replace("{user_id}", "1")
                 .replace("{dataset_id}", "1")
                 .replace("{annotation_id}", "1")
+                .replace("{supervision_id}", "1")
+                .replace("{cohort_id}", "1")
+                .replace("{cert_id}", "QI-X")
             )
     return paths
 

@@ -1,0 +1,114 @@
+"""Certificates: the owner's page and PDF, the public check, and admin revocation.
+
+Owner-only pages answer 404 to anyone else, so a certificate id reveals nothing to other users;
+/verify is public on purpose and shows only what the certificate itself states.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import segno
+from fastapi import APIRouter, Form, HTTPException, Request
+from markupsafe import Markup, escape
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from app.config import Settings
+from app.deps import AdminUser, CurrentUser, DbSession
+from app.models import Certificate, User
+from app.services import certificates
+from app.services.certificate_pdf import certificate_pdf
+from app.templating import render
+
+router = APIRouter()
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def qr_svg(url: str) -> Markup:
+    """An inline SVG QR code of `url`, named for screen readers; attributes only, no styles."""
+    svg = segno.make(url, error="m").svg_inline(scale=4, dark="#000", light="#fff", svgclass=None)
+    label = escape(f"QR code that opens {url}")
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))
+
+
+def _owned(db: DbSession, user: User, cert_id: str) -> Certificate:
+    cert = certificates.owned_certificate(db, user, cert_id)
+    if cert is None:
+        raise HTTPException(status_code=404)
+    return cert
+
+
+@router.get("/learning/certificates", response_class=HTMLResponse)
+def my_certificates(request: Request, user: CurrentUser, db: DbSession) -> HTMLResponse:
+    settings = _settings(request)
+    rows = [
+        (certificates.check(settings, c), None) for c in certificates.user_certificates(db, user)
+    ]
+    return render(request, "pages/certificate.html", {"certificates": rows, "admin": False})
+
+
+@router.get("/certificates/{cert_id}.pdf")
+def certificate_download(
+    request: Request, cert_id: str, user: CurrentUser, db: DbSession
+) -> Response:
+    settings = _settings(request)
+    result = certificates.check(settings, _owned(db, user, cert_id))
+    if result.status != "valid" or result.view is None:  # never print a revoked or broken one
+        raise HTTPException(status_code=404)
+    body = certificate_pdf(result.view, certificates.verify_url(settings, cert_id))
+    headers = {
+        "Content-Disposition": f'attachment; filename="qi-skills-certificate-{cert_id}.pdf"',
+        "Cache-Control": "private, no-store",
+    }
+    return Response(body, media_type="application/pdf", headers=headers)
+
+
+@router.get("/certificates/{cert_id}", response_class=HTMLResponse)
+def certificate_page(
+    request: Request, cert_id: str, user: CurrentUser, db: DbSession
+) -> HTMLResponse:
+    settings = _settings(request)
+    result = certificates.check(settings, _owned(db, user, cert_id))
+    url = certificates.verify_url(settings, cert_id)
+    context = {"result": result, "verify_url": url, "qr": qr_svg(url)}
+    return render(request, "pages/certificate.html", context)
+
+
+@router.get("/verify/{cert_id}", response_class=HTMLResponse)
+def verify(request: Request, cert_id: str, db: DbSession) -> HTMLResponse:
+    result = certificates.verify_certificate(db, _settings(request), cert_id.strip().upper())
+    status_code = 404 if result.status == "unknown" else 200
+    return render(request, "pages/verify.html", {"result": result}, status_code=status_code)
+
+
+def _admin_list(
+    request: Request, db: DbSession, errors: dict[str, str], typed: dict[str, str]
+) -> dict[str, Any]:
+    settings = _settings(request)
+    rows = [(certificates.check(settings, c), u) for c, u in certificates.all_certificates(db)]
+    return {"certificates": rows, "admin": True, "errors": errors, "typed": typed}
+
+
+@router.get("/admin/certificates", response_class=HTMLResponse)
+def admin_certificates(request: Request, admin: AdminUser, db: DbSession) -> HTMLResponse:
+    return render(request, "pages/certificate.html", _admin_list(request, db, {}, {}))
+
+
+@router.post("/admin/certificates/{cert_id}/revoke", response_class=HTMLResponse)
+def revoke_certificate(
+    request: Request,
+    cert_id: str,
+    admin: AdminUser,
+    db: DbSession,
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    problem = certificates.revoke(db, admin, cert_id, reason)
+    if problem == certificates.NOT_FOUND:
+        raise HTTPException(status_code=404)
+    if problem:
+        context = _admin_list(request, db, {f"reason-{cert_id}": problem}, {cert_id: reason})
+        return render(request, "pages/certificate.html", context, status_code=422)
+    return RedirectResponse(f"/verify/{cert_id}", status_code=303)

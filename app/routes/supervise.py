@@ -1,0 +1,148 @@
+"""Supervisors: their trainees' dashboard, a trainee's detail, invites and exports.
+
+Every route is for supervisors (and admins acting as supervisors), and every look-up of a trainee
+goes through services.supervision.visible_trainees; any other id is a 404 and an audit row.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from starlette.responses import HTMLResponse, Response, StreamingResponse
+
+from app.deps import CatalogDep, DbSession, require_role
+from app.models import AuditEvent, Grade, Role, User
+from app.services import exports, supervision
+from app.services.dashboard import SORTS, Filters, matrix
+from app.services.trainee import trainee_detail
+from app.templating import render
+
+router = APIRouter(prefix="/supervise")
+SupervisorUser = Annotated[User, Depends(require_role(Role.supervisor, Role.admin))]
+
+
+def refuse(db: DbSession, actor: User, what: str) -> HTTPException:
+    """Record a look-up outside the supervisor's scope, and answer as if it did not exist."""
+    db.add(
+        AuditEvent(actor_id=actor.id, actor_role=str(actor.role), action="forbidden", scope=what)
+    )
+    db.commit()
+    return HTTPException(status_code=404)
+
+
+def _filters(cohort: str, grade: str, module: str, sort: str, catalog) -> Filters:  # type: ignore[no-untyped-def]
+    return Filters(
+        cohort_id=int(cohort) if cohort.isdigit() else None,
+        grade=grade if grade in {g.value for g in Grade} else "",
+        module=module if catalog.module(module) else "",
+        sort=sort if sort in SORTS else "name",
+    )
+
+
+@router.get("", response_class=HTMLResponse)
+def dashboard(
+    request: Request,
+    user: SupervisorUser,
+    db: DbSession,
+    catalog: CatalogDep,
+    cohort: str = "",
+    grade: str = "",
+    module: str = "",
+    sort: str = "name",
+) -> HTMLResponse:
+    filters = _filters(cohort, grade, module, sort, catalog)
+    cohorts = supervision.cohorts_of(db, user)
+    if filters.cohort_id is not None and filters.cohort_id not in {c.id for c in cohorts}:
+        raise refuse(db, user, f"cohort:{filters.cohort_id}")
+    context = {
+        "matrix": matrix(db, user, catalog, filters),
+        "filters": filters,
+        "cohorts": cohorts,
+        "sorts": SORTS,
+        "invite": None,
+    }
+    return render(request, "pages/supervise.html", context, fragment="partials/_matrix.html")
+
+
+@router.post("/invites", response_class=HTMLResponse)
+def invite(
+    request: Request,
+    user: SupervisorUser,
+    db: DbSession,
+    catalog: CatalogDep,
+    cohort: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    cohort_id = int(cohort) if cohort.isdigit() else None
+    cohorts = supervision.cohorts_of(db, user)
+    if cohort_id is not None and cohort_id not in {c.id for c in cohorts}:
+        raise refuse(db, user, f"cohort:{cohort_id}")
+    created = supervision.create_invite(db, user, cohort_id)
+    link = f"{request.app.state.settings.base_url}/invite/{created.code}"
+    filters = Filters()
+    context = {
+        "matrix": matrix(db, user, catalog, filters),
+        "filters": filters,
+        "cohorts": cohorts,
+        "sorts": SORTS,
+        "invite": {"code": created.code, "link": link, "expires": created.expires_at},
+    }
+    return render(request, "pages/supervise.html", context, status_code=201)
+
+
+@router.get("/trainees/{trainee_id}", response_class=HTMLResponse)
+def trainee(
+    request: Request, trainee_id: int, user: SupervisorUser, db: DbSession, catalog: CatalogDep
+) -> HTMLResponse:
+    found = supervision.can_see(db, user, trainee_id)
+    if found is None:
+        raise refuse(db, user, f"trainee:{trainee_id}")
+    return render(request, "pages/trainee.html", trainee_detail(db, found, catalog))
+
+
+@router.get("/export")
+def export(
+    request: Request,
+    user: SupervisorUser,
+    db: DbSession,
+    catalog: CatalogDep,
+    format: str = "csv",
+    scope: str = "all",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> Response:
+    """One trainee ("trainee:ID"), a cohort ("cohort:ID") or all of this supervisor's trainees."""
+    if format not in exports.FORMATS:
+        raise HTTPException(status_code=422, detail="format")
+    users = supervision.visible_trainees(user)
+    kind, _, ident = scope.partition(":")
+    if kind == "trainee" and ident.isdigit():
+        if supervision.can_see(db, user, int(ident)) is None:
+            raise refuse(db, user, scope)
+        users = users.where(User.id == int(ident))
+    elif kind == "cohort" and ident.isdigit():
+        if int(ident) not in {c.id for c in supervision.cohorts_of(db, user)}:
+            raise refuse(db, user, scope)
+        users = users.where(User.id.in_(supervision.cohort_member_ids(int(ident))))  # type: ignore[attr-defined]
+    elif scope != "all":
+        raise HTTPException(status_code=422, detail="scope")
+    request_ = exports.ExportRequest(users, scope, format, date_from, date_to)
+    return stream(request, user, catalog, request_, f"qi-skills-{scope.replace(':', '-')}")
+
+
+def stream(
+    request: Request, user: User, catalog: CatalogDep, req: exports.ExportRequest, stem: str
+) -> StreamingResponse:
+    settings = request.app.state.settings
+    body = exports.stream_export(request.app.state.engine, req, catalog, settings.base_url, user)
+    extension = "csv" if req.format == "csv" else "json"
+    suffix = "-xapi" if req.format == "xapi" else ""
+    return StreamingResponse(
+        body,
+        media_type=exports.FORMATS[req.format],
+        headers={
+            "Content-Disposition": f'attachment; filename="{stem}{suffix}.{extension}"',
+            "Cache-Control": "no-store",
+        },
+    )

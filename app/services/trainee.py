@@ -1,0 +1,30 @@
+"""One trainee's record in full, for their supervisor's detail page and their own download."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from app.catalog import Catalog
+from app.models import User
+from app.services import reflections
+from app.services.records import records_for
+
+
+def trainee_detail(db: Session, trainee: User, catalog: Catalog) -> dict[str, Any]:
+    records = records_for(db, [trainee], catalog)[trainee.id]
+    notes = reflections.of_user(db, trainee)
+    titles = {
+        (m.slug, lesson.slug): f"{m.title}: {lesson.title}"
+        for m in catalog.modules
+        for lesson in m.lessons
+    }
+    return {
+        "trainee": trainee,
+        "records": [records[m.slug] for m in catalog.modules],
+        "reflections": [
+            (titles.get((r.module_slug, r.lesson_slug), r.lesson_slug), r) for r in notes
+        ],
+        "total_minutes": sum(r.minutes_spent for r in records.values()),
+    }

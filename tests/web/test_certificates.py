@@ -1,0 +1,240 @@
+"""Certificates over real HTTP: owner page and PDF, the public check, tampering, revocation."""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from markupsafe import escape
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from app.catalog import load_catalog
+from app.config import Settings
+from app.models import AuditEvent, Certificate, ModuleCompletion, Role, User
+from app.services.certificates import issue_certificate
+from tests.conftest import CONTENT_DIR
+from tests.web.helpers import post, register
+from tests.web.test_permissions import set_role
+
+CATALOG = load_catalog(CONTENT_DIR)
+MODULE = CATALOG.modules[0]
+NAME = "Dr Si\N{LATIN SMALL LETTER A WITH CIRCUMFLEX}n O\N{RIGHT SINGLE QUOTATION MARK}Brien"
+
+
+@pytest.fixture
+def other(client: httpx.Client) -> Iterator[httpx.Client]:
+    """A second browser on the same server."""
+    with httpx.Client(base_url=str(client.base_url), timeout=10) as browser:
+        yield browser
+
+
+def issue(engine: Engine, settings: Settings, email: str) -> str:
+    """Record a completion for the user, as the learning code will, and issue its certificate."""
+    with Session(engine) as db:
+        user = db.exec(select(User).where(User.email == email)).one()
+        completion = ModuleCompletion(
+            user_id=user.id,
+            module_slug=MODULE.slug,
+            module_version=MODULE.version,
+            lesson_versions=json.dumps({lesson.slug: lesson.version for lesson in MODULE.lessons}),
+            score=90,
+            pass_mark=MODULE.pass_mark,
+        )
+        db.add(completion)
+        db.commit()
+        db.refresh(completion)
+        return issue_certificate(db, settings, user, MODULE, completion).id
+
+
+def html(text: str) -> str:
+    return str(escape(text))
+
+
+def pdf_text(body: bytes) -> bytes:
+    """The PDF's content streams, inflated, so the drawn text can be searched."""
+    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S)
+    out = []
+    for stream in streams:
+        try:
+            out.append(zlib.decompress(stream))
+        except zlib.error:
+            out.append(stream)
+    return b"\n".join(out)
+
+
+def edit(engine: Engine, cert_id: str, **changes: str) -> None:
+    with Session(engine) as db:
+        cert = db.get(Certificate, cert_id)
+        for name, value in changes.items():
+            setattr(cert, name, value)
+        db.add(cert)
+        db.commit()
+
+
+def test_the_owner_sees_the_certificate_and_downloads_the_pdf(
+    client: httpx.Client, engine: Engine, settings: Settings
+) -> None:
+    email = register(client, name=NAME)
+    cert_id = issue(engine, settings, email)
+
+    page = client.get(f"/certificates/{cert_id}")
+    assert page.status_code == 200
+    body = page.text
+    assert '<h1 class="nhsuk-heading-xl">Your certificate</h1>' in body
+    assert NAME in body and html(MODULE.title) in body and cert_id in body
+    assert all(html(o.text) in body for o in MODULE.outcomes)
+    assert "Domain 6: Capabilities in patient safety and quality improvement" in body
+    assert f"{MODULE.minutes} minutes" in body and "90%" not in body  # the score stays private
+    assert MODULE.version[:12] in body
+    assert f'href="/certificates/{cert_id}.pdf"' in body and "Download PDF" in body
+    assert f"{settings.base_url}/verify/{cert_id}" in body
+    qr = re.search(r"<svg [^>]*>", body)
+    assert qr and 'role="img"' in qr.group(0) and 'aria-label="QR code' in qr.group(0)
+    assert "style=" not in body  # the CSP allows no inline styles
+
+    pdf = client.get(f"/certificates/{cert_id}.pdf")
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    disposition = pdf.headers["content-disposition"]
+    assert disposition == f'attachment; filename="qi-skills-certificate-{cert_id}.pdf"'
+    assert pdf.content.startswith(b"%PDF")
+    text = pdf_text(pdf.content)
+    assert f"Certificate ID: {cert_id}".encode() in text
+    assert NAME.encode("windows-1252") in text
+    assert f"{settings.base_url}/verify/{cert_id}".encode() in text
+
+    mine = client.get("/learning/certificates")
+    assert mine.status_code == 200 and f'href="/certificates/{cert_id}"' in mine.text
+
+
+def test_issuing_twice_gives_the_same_certificate(
+    client: httpx.Client, engine: Engine, settings: Settings
+) -> None:
+    email = register(client)
+    first = issue(engine, settings, email)
+    with Session(engine) as db:
+        user = db.exec(select(User).where(User.email == email)).one()
+        completion = db.exec(select(ModuleCompletion).where(ModuleCompletion.user_id == user.id))
+        again = issue_certificate(db, settings, user, MODULE, completion.one())
+        assert again.id == first
+        assert len(db.exec(select(Certificate)).all()) == 1
+
+
+def test_nobody_else_sees_the_page_or_the_pdf(
+    client: httpx.Client, other: httpx.Client, engine: Engine, settings: Settings
+) -> None:
+    cert_id = issue(engine, settings, register(client))
+    anonymous = other.get(f"/certificates/{cert_id}")
+    assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")
+    register(other)
+    assert other.get(f"/certificates/{cert_id}").status_code == 404
+    assert other.get(f"/certificates/{cert_id}.pdf").status_code == 404
+    assert cert_id not in other.get("/learning/certificates").text
+    assert client.get("/certificates/QI-AAAAAAAAAAAAAAAA").status_code == 404
+
+
+def test_anyone_can_verify_a_fresh_certificate_and_sees_no_email(
+    client: httpx.Client, other: httpx.Client, engine: Engine, settings: Settings
+) -> None:
+    email = register(client, name=NAME)
+    cert_id = issue(engine, settings, email)
+    for browser, path in ((other, cert_id), (client, cert_id), (other, cert_id.lower())):
+        page = browser.get(f"/verify/{path}")
+        assert page.status_code == 200
+        assert "This certificate is valid" in page.text
+        assert NAME in page.text and html(MODULE.title) in page.text
+        assert f"{MODULE.minutes} minutes" in page.text and cert_id in page.text
+        assert email not in page.text and email.split("@")[0] not in page.text
+        assert "90%" not in page.text  # in the signed payload, but never displayed
+
+
+@pytest.mark.parametrize("part", ["payload", "signature"])
+def test_a_tampered_certificate_is_not_valid(
+    client: httpx.Client, other: httpx.Client, engine: Engine, settings: Settings, part: str
+) -> None:
+    cert_id = issue(engine, settings, register(client))
+    with Session(engine) as db:
+        cert = db.get(Certificate, cert_id)
+        original = getattr(cert, part)
+    if part == "payload":
+        changed = original.replace('"name":"Test Trainee"', '"name":"Test Trainef"')
+    else:
+        changed = ("B" if original[0] != "B" else "C") + original[1:]
+    assert changed != original
+    edit(engine, cert_id, **{part: changed})
+    page = other.get(f"/verify/{cert_id}")
+    assert page.status_code == 200
+    assert "This certificate is not valid" in page.text and "Not valid" in page.text
+    assert "This certificate is valid" not in page.text and "Test Trainef" not in page.text
+    assert client.get(f"/certificates/{cert_id}.pdf").status_code == 404  # never printed
+
+
+def test_an_admin_revokes_with_a_reason_and_it_is_audited(
+    client: httpx.Client, other: httpx.Client, engine: Engine, settings: Settings
+) -> None:
+    cert_id = issue(engine, settings, register(other, name=NAME))
+    admin_email = register(client)
+    set_role(engine, admin_email, Role.admin)
+
+    listing = client.get("/admin/certificates")
+    assert listing.status_code == 200 and cert_id in listing.text and NAME in listing.text
+    assert f'action="/admin/certificates/{cert_id}/revoke"' in listing.text
+    assert f'<label class="nhsuk-label" for="reason-{cert_id}">' in listing.text
+
+    path, page = f"/admin/certificates/{cert_id}/revoke", "/admin/certificates"
+    empty = post(client, path, {"reason": "   "}, page=page)
+    assert empty.status_code == 422
+    assert "There is a problem" in empty.text and f'href="#reason-{cert_id}"' in empty.text
+    assert "Enter the reason" in empty.text
+    too_long = post(client, path, {"reason": "x" * 301}, page=page)
+    assert too_long.status_code == 422 and 'value="' + "x" * 301 + '"' in too_long.text
+
+    reason = "Issued in error: the module was completed by someone else"
+    done = post(client, path, {"reason": reason}, page=page)
+    assert done.status_code == 303 and done.headers["location"] == f"/verify/{cert_id}"
+    public = httpx.get(f"{client.base_url}/verify/{cert_id}")
+    assert public.status_code == 200
+    assert "This certificate has been revoked" in public.text and reason in public.text
+    assert "This certificate is valid" not in public.text
+
+    with Session(engine) as db:
+        admin = db.exec(select(User).where(User.email == admin_email)).one()
+        event = db.exec(select(AuditEvent).where(AuditEvent.action == "certificate_revoked")).one()
+        assert (event.actor_id, event.actor_role) == (admin.id, "admin")
+        assert event.scope == f"certificate:{cert_id}" and event.detail == reason
+        assert db.get(Certificate, cert_id).revoked_reason == reason
+
+    assert post(client, path, {"reason": "again"}, page=page).status_code == 422
+    missing = post(client, "/admin/certificates/QI-NOPE/revoke", {"reason": "x"}, page=page)
+    assert missing.status_code == 404
+    assert other.get(f"/certificates/{cert_id}.pdf").status_code == 404
+    assert "Revoked" in other.get(f"/certificates/{cert_id}").text
+
+
+@pytest.mark.parametrize("role", [Role.trainee, Role.supervisor])
+def test_only_admins_list_or_revoke(
+    client: httpx.Client, engine: Engine, settings: Settings, role: Role
+) -> None:
+    email = register(client)
+    set_role(engine, email, role)
+    cert_id = issue(engine, settings, email)
+    assert client.get("/admin/certificates").status_code == 403
+    response = post(
+        client, f"/admin/certificates/{cert_id}/revoke", {"reason": "mine"}, page="/account"
+    )
+    assert response.status_code == 403
+    with Session(engine) as db:
+        assert db.get(Certificate, cert_id).revoked_at is None
+        assert db.exec(select(AuditEvent)).first() is None
+
+
+def test_an_unknown_certificate_is_404_and_says_unknown(client: httpx.Client) -> None:
+    for cert_id in ("QI-AAAAAAAAAAAAAAAA", "x" * 200, "<script>"):
+        page = client.get(f"/verify/{cert_id}")
+        assert page.status_code == 404
+        assert "Unknown certificate" in page.text and "<SCRIPT>" not in page.text

@@ -1,0 +1,238 @@
+"""Supervision over HTTP: invites, cohorts, the dashboard, and strict scoping with audit."""
+
+from __future__ import annotations
+
+from html import unescape
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from app.models import AuditEvent, ModuleCompletion, Role
+from tests.web.helpers import post, register
+from tests.web.supervision_helpers import (
+    MODULE,
+    accept,
+    finish_module,
+    invite_code,
+    set_role,
+    supervisor,
+    user_id,
+)
+
+
+@pytest.fixture
+def pair(client: httpx.Client, server_url: str, engine: Engine):
+    """A supervisor (client) and a trainee (second browser) who has accepted an invite."""
+    supervisor(client, engine)
+    trainee = httpx.Client(base_url=server_url)
+    email = register(trainee, name="Priya Shah")
+    assert accept(trainee, invite_code(client)).status_code == 303
+    yield trainee, email
+    trainee.close()
+
+
+def test_invite_is_single_use_and_shows_who_can_see(pair, client, server_url, engine) -> None:
+    trainee, _ = pair
+    page = unescape(trainee.get("/account/supervisors").text)
+    assert "Direct supervision" in page
+    code = invite_code(client)
+    with httpx.Client(base_url=server_url) as other:
+        register(other)
+        assert accept(other, code).status_code == 303
+        with httpx.Client(base_url=server_url) as third:
+            register(third)
+            again = accept(third, code)
+            assert again.status_code == 422 and "already been used" in again.text
+            assert "Priya Shah" not in third.get("/account/supervisors").text
+    bad = accept(trainee, "ZZZZZ-ZZZZZ")
+    assert bad.status_code == 422 and "not recognised" in bad.text
+    assert 'value="ZZZZZ-ZZZZZ"' in bad.text
+
+
+def test_invite_link_shows_the_supervisor(client, server_url, engine) -> None:
+    supervisor(client, engine, name="Dr Ada Lovelace")
+    code = invite_code(client)
+    with httpx.Client(base_url=server_url) as trainee:
+        register(trainee)
+        page = trainee.get(f"/invite/{code}")
+        assert page.status_code == 200 and "Dr Ada Lovelace" in page.text
+        assert trainee.get("/invite/NOPE-NOPE1").status_code == 404
+
+
+def test_dashboard_shows_a_completed_module(pair, client, engine) -> None:
+    trainee, _email = pair
+    finish_module(trainee)
+    page = unescape(client.get("/supervise").text)
+    assert "Priya Shah" in page
+    assert "Completed" in page and "100%" in page
+    assert "1 completed, 0 in progress" in page
+    with Session(engine) as db:
+        done = db.exec(select(ModuleCompletion)).one()
+    assert done.module_slug == MODULE.slug
+    lesson_versions = done.lesson_versions
+    for lesson in MODULE.lessons:
+        assert lesson.version in lesson_versions
+
+
+def test_filters_and_fragment(pair, client, engine) -> None:
+    _trainee, _ = pair
+    assert "Priya Shah" in client.get("/supervise?grade=F1").text
+    assert "Priya Shah" not in client.get("/supervise?grade=ST").text
+    fragment = client.get("/supervise?sort=progress", headers={"HX-Request": "true"})
+    assert fragment.text.lstrip().startswith('<div id="matrix">')
+    assert "HX-Request" in fragment.headers["vary"]
+
+
+def test_module_below_the_pass_mark_is_not_complete(pair, client, engine) -> None:
+    trainee, _ = pair
+    response = finish_module(trainee, wrong_first=2)  # 2 of 4 wrong in each lesson: 50%
+    assert response.status_code == 303 and "/certificates/" not in response.headers["location"]
+    with Session(engine) as db:
+        assert db.exec(select(ModuleCompletion)).all() == []
+    assert "Below pass mark" in client.get("/supervise").text
+
+
+def test_an_unassigned_trainee_is_404_and_audited(client, server_url, engine) -> None:
+    supervisor(client, engine)
+    with httpx.Client(base_url=server_url) as stranger:
+        email = register(stranger, name="Not Yours")
+    other_id = user_id(engine, email)
+    assert client.get(f"/supervise/trainees/{other_id}").status_code == 404
+    assert "Not Yours" not in client.get("/supervise").text
+    export = client.get(f"/supervise/export?scope=trainee:{other_id}")
+    assert export.status_code == 404
+    with Session(engine) as db:
+        refused = db.exec(select(AuditEvent).where(AuditEvent.action == "forbidden")).all()
+    assert [e.scope for e in refused] == [f"trainee:{other_id}", f"trainee:{other_id}"]
+
+
+def test_the_detail_page_shows_modules_attempts_and_reflections(pair, client, engine) -> None:
+    trainee, email = pair
+    lesson = MODULE.lessons[0]
+    url = f"/modules/{MODULE.slug}/{lesson.slug}"
+    saved = post(trainee, f"{url}/reflection", {"text": "Try the <sepsis> huddle"}, page=url)
+    assert saved.status_code == 303
+    finish_module(trainee)
+    page = client.get(f"/supervise/trainees/{user_id(engine, email)}")
+    assert page.status_code == 200
+    assert "Try the &lt;sepsis&gt; huddle" in page.text
+    assert MODULE.title in page.text and "Completed" in page.text
+
+
+def test_ending_supervision_removes_access(pair, client, engine) -> None:
+    trainee, email = pair
+    tid = user_id(engine, email)
+    assert client.get(f"/supervise/trainees/{tid}").status_code == 200
+    page = trainee.get("/account/supervisors").text
+    import re
+
+    supervision_id = re.search(r"/account/supervisors/(\d+)/end", page).group(1)
+    assert (
+        post(
+            trainee, f"/account/supervisors/{supervision_id}/end", {}, page="/account/supervisors"
+        ).status_code
+        == 303
+    )
+    assert client.get(f"/supervise/trainees/{tid}").status_code == 404
+    assert "Nobody else can see your record" in trainee.get("/account/supervisors").text
+
+
+def test_cohort_supervisors_see_cohort_members(client, server_url, engine) -> None:
+    admin_email = register(client)
+    set_role(engine, admin_email, Role.admin)
+    with httpx.Client(base_url=server_url) as sup, httpx.Client(base_url=server_url) as trainee:
+        sup_email = supervisor(sup, engine)
+        trainee_email = register(trainee, name="Cohort Member")
+        made = post(
+            client, "/admin/cohorts", {"cohort_name": "F1 North 2026-27"}, page="/admin/supervision"
+        )
+        assert made.status_code == 303, made.text[made.text.find("<main") :][:1500]
+        import re
+
+        cohort_id = re.search(
+            r"/admin/cohorts/(\d+)/people", client.get("/admin/supervision").text
+        ).group(1)
+        for email, role in ((sup_email, "supervisor"), (trainee_email, "member")):
+            added = post(
+                client,
+                f"/admin/cohorts/{cohort_id}/people",
+                {f"email-{cohort_id}": email, "as_role": role},
+                page="/admin/supervision",
+            )
+            assert added.status_code == 303, added.text[added.text.find("error-summary") :][:600]
+        assert "Cohort Member" in sup.get(f"/supervise?cohort={cohort_id}").text
+        assert "Cohort: F1 North 2026-27" in trainee.get("/account/supervisors").text
+        left = post(trainee, f"/account/cohorts/{cohort_id}/leave", {}, page="/account/supervisors")
+        assert left.status_code == 303
+        assert "Cohort Member" not in sup.get("/supervise").text
+        refused = sup.get("/supervise?cohort=999999")
+        assert refused.status_code == 404
+
+
+def test_admin_assigns_and_removes_a_supervisor(client, server_url, engine) -> None:
+    admin_email = register(client)
+    set_role(engine, admin_email, Role.admin)
+    with httpx.Client(base_url=server_url) as sup, httpx.Client(base_url=server_url) as trainee:
+        sup_email = supervisor(sup, engine)
+        trainee_email = register(trainee, name="Assigned Trainee")
+        bad = post(
+            client,
+            "/admin/supervision",
+            {"supervisor_email": trainee_email, "trainee_email": sup_email},
+            page="/admin/supervision",
+        )
+        assert bad.status_code == 422 and "not a supervisor" in bad.text
+        ok = post(
+            client,
+            "/admin/supervision",
+            {"supervisor_email": sup_email, "trainee_email": trainee_email},
+            page="/admin/supervision",
+        )
+        assert ok.status_code == 303
+        assert "Assigned Trainee" in sup.get("/supervise").text
+        import re
+
+        sid = re.search(
+            r"/admin/supervision/(\d+)/end", client.get("/admin/supervision").text
+        ).group(1)
+        assert (
+            post(client, f"/admin/supervision/{sid}/end", {}, page="/admin/supervision").status_code
+            == 303
+        )
+        assert "Assigned Trainee" not in sup.get("/supervise").text
+
+
+SUPERVISE_ROUTES = ["/supervise", "/supervise/export", "/supervise/trainees/1"]
+
+
+@pytest.mark.parametrize("role", [None, Role.trainee, Role.educator, Role.supervisor, Role.admin])
+def test_every_supervise_route_by_role(client, engine, role) -> None:
+    if role is not None:
+        email = register(client)
+        set_role(engine, email, role)
+    for path in SUPERVISE_ROUTES:
+        status = client.get(path).status_code
+        if role is None:
+            assert status == 303, path  # to sign-in
+        elif role in (Role.trainee, Role.educator):
+            assert status == 403, path
+        elif path.endswith("/1"):
+            assert status == 404, path  # nobody assigned
+        else:
+            assert status == 200, path
+    invite = post(client, "/supervise/invites", {}, page="/login")
+    expected = {None: 303, Role.trainee: 403, Role.educator: 403}.get(role, 201)
+    assert invite.status_code == expected
+
+
+def test_a_trainee_never_reaches_another_trainees_record(pair, server_url, engine) -> None:
+    _trainee, email = pair
+    with httpx.Client(base_url=server_url) as other:
+        register(other)
+        tid = user_id(engine, email)
+        assert other.get(f"/supervise/trainees/{tid}").status_code == 403
+        assert other.get(f"/supervise/export?scope=trainee:{tid}").status_code == 403
+        own = other.get("/learning/record.csv").text
+        assert email not in own

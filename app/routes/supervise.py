@@ -109,12 +109,13 @@ def export(
     catalog: CatalogDep,
     format: str = "csv",
     scope: str = "all",
-    date_from: date | None = None,
-    date_to: date | None = None,
+    date_from: str = "",
+    date_to: str = "",
 ) -> Response:
     """One trainee ("trainee:ID"), a cohort ("cohort:ID") or all of this supervisor's trainees."""
     if format not in exports.FORMATS:
         raise HTTPException(status_code=422, detail="format")
+    start, end = optional_date(date_from), optional_date(date_to)
     users = supervision.visible_trainees(user)
     kind, _, ident = scope.partition(":")
     if kind == "trainee" and ident.isdigit():
@@ -127,8 +128,18 @@ def export(
         users = users.where(User.id.in_(supervision.cohort_member_ids(int(ident))))  # type: ignore[attr-defined]
     elif scope != "all":
         raise HTTPException(status_code=422, detail="scope")
-    request_ = exports.ExportRequest(users, scope, format, date_from, date_to)
+    request_ = exports.ExportRequest(users, scope, format, start, end)
     return stream(request, user, catalog, request_, f"qi-skills-{scope.replace(':', '-')}")
+
+
+def optional_date(text: str) -> date | None:
+    """An empty date field means no limit; anything else must be YYYY-MM-DD."""
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise HTTPException(status_code=422, detail="date") from None
 
 
 def stream(

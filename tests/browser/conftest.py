@@ -53,9 +53,15 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 
 @pytest.fixture(scope="session")
-def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.db'}"
     upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def live_url(live_database_url: str) -> Iterator[str]:
+    url = live_database_url
     settings = Settings(database_url=url, content_dir=CONTENT_DIR, password_profile="test")
     with serve(create_app(settings)) as base:
         yield base

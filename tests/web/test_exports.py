@@ -129,6 +129,7 @@ def test_bad_export_parameters_are_4xx(client, supervised) -> None:
     assert client.get("/supervise/export?format=pdf").status_code == 422
     assert client.get("/supervise/export?scope=everyone").status_code == 422
     assert client.get("/supervise/export?date_from=yesterday").status_code == 422
+    assert client.get("/supervise/export?date_from=&date_to=").status_code == 200
 
 
 def test_a_trainee_downloads_their_own_complete_record(supervised) -> None:

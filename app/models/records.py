@@ -32,8 +32,12 @@ class ModuleCompletion(SQLModel, table=True):
 class Certificate(SQLModel, table=True):
     """A signed statement of a completion. `payload` is exactly the bytes that were signed."""
 
+    __table_args__ = (
+        UniqueConstraint("user_id", "module_slug", name="uq_certificate_user_module"),
+    )
+
     id: str = Field(primary_key=True, max_length=32)  # public, unguessable
-    user_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="app_user.id", ondelete="CASCADE")
     module_slug: str = Field(max_length=80)
     payload: str
     signature: str = Field(max_length=200)  # base64 Ed25519 signature of payload

@@ -115,7 +115,7 @@ def add_error_pages(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
             return learn.not_found(request, catalog)
-        if exc.status_code in (403, 405):
+        if exc.status_code in (403, 405, 409):
             context = {"status": exc.status_code, "reason": exc.detail}
             return render(request, "pages/error.html", context, status_code=exc.status_code)
         return await http_exception_handler(request, exc)

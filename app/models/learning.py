@@ -44,3 +44,5 @@ class LessonProgress(SQLModel, table=True):
     last_activity_at: datetime = Field(default_factory=utcnow)
     completed_at: datetime | None = None
     score: int | None = None  # percent of questions right at the first attempt
+    # A retake counts only answers from this moment on; earlier attempts stay in the record.
+    attempts_since: datetime | None = None

@@ -12,7 +12,7 @@ from app.catalog.schema import GPC_DOMAINS, RCP_SKILLS, Module
 from app.deps import CatalogDep, CurrentUser, DbSession, OptionalUser
 from app.routes.lesson_view import QuestionView, lesson_context
 from app.services.grading import BadAnswer, grade, parse_answer
-from app.services.progress import continue_target, module_statuses
+from app.services.records import continue_target, learner_records
 from app.templating import render
 
 router = APIRouter()
@@ -20,7 +20,7 @@ router = APIRouter()
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, catalog: CatalogDep, db: DbSession, user: OptionalUser) -> HTMLResponse:
-    statuses = module_statuses(db, user, catalog) if user else {}
+    statuses = learner_records(db, user, catalog)
     target = continue_target(catalog, statuses) if user else None
     context = {"catalog": catalog, "statuses": statuses, "continue_at": target}
     return render(request, "pages/home.html", context)
@@ -30,7 +30,7 @@ def home(request: Request, catalog: CatalogDep, db: DbSession, user: OptionalUse
 def modules(
     request: Request, catalog: CatalogDep, db: DbSession, user: OptionalUser
 ) -> HTMLResponse:
-    statuses = module_statuses(db, user, catalog) if user else {}
+    statuses = learner_records(db, user, catalog)
     return render(request, "pages/modules.html", {"catalog": catalog, "statuses": statuses})
 
 
@@ -38,7 +38,7 @@ def modules(
 def learning(
     request: Request, catalog: CatalogDep, db: DbSession, user: CurrentUser
 ) -> HTMLResponse:
-    statuses = module_statuses(db, user, catalog)
+    statuses = learner_records(db, user, catalog)
     return render(request, "pages/learning.html", {"catalog": catalog, "statuses": statuses})
 
 
@@ -49,7 +49,7 @@ def module(
     found = catalog.module(module_slug)
     if found is None:
         return not_found(request, catalog)
-    status = module_statuses(db, user, catalog)[found.slug] if user else None
+    status = learner_records(db, user, catalog).get(found.slug)
     context = {
         "module": found,
         "status": status,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from app.catalog.schema import Lesson, Module
@@ -15,8 +15,8 @@ from app.routes.lesson_view import QuestionView, lesson_context
 from app.services import reflections
 from app.services.certificates import issue_certificate
 from app.services.grading import BadAnswer, grade, parse_answer
-from app.services.progress import complete_lesson, record_attempt
-from app.services.records import check_module_completion
+from app.services.progress import complete_lesson, record_attempt, retake_module
+from app.services.records import check_module_completion, learner_records
 from app.templating import render
 
 router = APIRouter()
@@ -149,3 +149,16 @@ def reflect(
         )
         return render(request, "pages/lesson.html", context, status_code=422)
     return RedirectResponse(f"{lesson_url(module, lesson)}?saved=1#reflection", status_code=303)
+
+
+@router.post("/modules/{module_slug}/retake")
+def retake(
+    request: Request, module_slug: str, catalog: CatalogDep, db: DbSession, user: CurrentUser
+) -> Response:
+    module = catalog.module(module_slug)
+    if module is None:
+        return not_found(request, catalog)
+    record = learner_records(db, user, catalog)[module.slug]
+    if not retake_module(db, user, module, record.passed):
+        raise HTTPException(status_code=409, detail="retake")
+    return RedirectResponse(lesson_url(module, module.lessons[0]), status_code=303)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app.catalog import Catalog
 from app.catalog.schema import Lesson, Module, Question
 from app.models import Attempt, LessonProgress, User
 from app.models.content import utcnow
@@ -24,23 +22,6 @@ class LessonState:
     @property
     def completed(self) -> bool:
         return self.progress is not None and self.progress.completed_at is not None
-
-
-@dataclass(frozen=True)
-class ModuleStatus:
-    module: Module
-    done: int
-    total: int
-    score: int | None  # mean score of completed lessons
-    last_activity: datetime | None
-    completed_lessons: frozenset[str]
-    started_lessons: frozenset[str]
-
-    @property
-    def status(self) -> str:
-        if self.done == self.total:
-            return "Completed"
-        return "In progress" if self.started_lessons else "Not started"
 
 
 def record_attempt(
@@ -100,24 +81,23 @@ def _progress_row(db: Session, user: User, module: Module, lesson: Lesson) -> Le
 
 
 def lesson_state(db: Session, user: User, module: Module, lesson: Lesson) -> LessonState:
-    """Two indexed queries: this learner's attempts in the lesson, and its progress row."""
-    rows = db.exec(
-        select(Attempt.question_id, Attempt.correct)
-        .where(
-            Attempt.user_id == user.id,
-            Attempt.module_slug == module.slug,
-            Attempt.lesson_slug == lesson.slug,
-        )
-        .order_by(Attempt.created_at, Attempt.id)
-    ).all()
+    """Two indexed queries: the lesson's progress row, and the learner's attempts since a retake."""
+    progress = _progress_row(db, user, module, lesson)
+    query = select(Attempt.question_id, Attempt.correct).where(
+        Attempt.user_id == user.id,
+        Attempt.module_slug == module.slug,
+        Attempt.lesson_slug == lesson.slug,
+    )
+    if progress is not None and progress.attempts_since is not None:
+        query = query.where(Attempt.created_at >= progress.attempts_since)
     first: dict[str, bool] = {}
-    for question_id, correct in rows:
+    for question_id, correct in db.exec(query.order_by(Attempt.created_at, Attempt.id)).all():
         first.setdefault(question_id, correct)
     current = {q.id for q in lesson.questions}
     return LessonState(
         answered=frozenset(first) & current,
         first_correct=frozenset(q for q, ok in first.items() if ok) & current,
-        progress=_progress_row(db, user, module, lesson),
+        progress=progress,
     )
 
 
@@ -150,47 +130,23 @@ def complete_lesson(
     return row, []
 
 
-def module_statuses(db: Session, user: User | None, catalog: Catalog) -> dict[str, ModuleStatus]:
-    """Every module's progress for one learner, from a single query."""
-    rows = (
-        db.exec(select(LessonProgress).where(LessonProgress.user_id == user.id)).all()
-        if user
-        else []
-    )
-    by_module: dict[str, list[LessonProgress]] = {}
-    for row in rows:
-        by_module.setdefault(row.module_slug, []).append(row)
-    statuses = {}
-    for module in catalog.modules:
-        lesson_slugs = {lesson.slug for lesson in module.lessons}
-        mine = [r for r in by_module.get(module.slug, []) if r.lesson_slug in lesson_slugs]
-        done = [r for r in mine if r.completed_at is not None]
-        scores = [r.score for r in done if r.score is not None]
-        statuses[module.slug] = ModuleStatus(
-            module=module,
-            done=len(done),
-            total=len(module.lessons),
-            score=round(sum(scores) / len(scores)) if scores else None,
-            last_activity=max((r.last_activity_at for r in mine), default=None),
-            completed_lessons=frozenset(r.lesson_slug for r in done),
-            started_lessons=frozenset(r.lesson_slug for r in mine),
+def retake_module(db: Session, user: User, module: Module, passed: bool) -> bool:
+    """Start a module's lessons again after missing the pass mark; a passed module stays passed."""
+    if passed:
+        return False
+    rows = db.exec(
+        select(LessonProgress).where(
+            LessonProgress.user_id == user.id, LessonProgress.module_slug == module.slug
         )
-    return statuses
-
-
-def continue_target(
-    catalog: Catalog, statuses: dict[str, ModuleStatus]
-) -> tuple[Module, Lesson] | None:
-    """The next unfinished lesson in the most recently active module, then in later modules."""
-    active = [s for s in statuses.values() if s.last_activity is not None]
-    if not active:
-        return None
-    latest = max(active, key=lambda s: s.last_activity)  # type: ignore[arg-type, return-value]
-    modules = list(catalog.modules)
-    start = modules.index(latest.module)
-    for module in modules[start:] + modules[:start]:
-        done = statuses[module.slug].completed_lessons
-        for lesson in module.lessons:
-            if lesson.slug not in done:
-                return module, lesson
-    return None
+    ).all()
+    if len([r for r in rows if r.completed_at is not None]) < len(module.lessons):
+        return False
+    now = utcnow()
+    for row in rows:
+        row.completed_at = None
+        row.score = None
+        row.attempts_since = now
+        row.started_at = now
+        db.add(row)
+    db.commit()
+    return True

@@ -15,7 +15,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.catalog import Catalog
-from app.catalog.schema import Module
+from app.catalog.schema import Lesson, Module
 from app.models import Attempt, Certificate, LessonProgress, ModuleCompletion, User
 from app.models.content import as_utc
 
@@ -35,6 +35,8 @@ class ModuleRecord:
     content_version: str = ""
     outcomes_achieved: list[str] = field(default_factory=list)
     certificate_id: str | None = None
+    completed_lessons: set[str] = field(default_factory=set)
+    started_lessons: set[str] = field(default_factory=set)
     scored_lessons: list[int] = field(default_factory=list, repr=False)
 
     @property
@@ -111,10 +113,12 @@ def _add_progress(records: dict[str, ModuleRecord], row: LessonProgress, catalog
     started, active = as_utc(row.started_at), as_utc(row.last_activity_at)
     record.started_at = min(filter(None, [record.started_at, started]))
     record.last_activity = max(filter(None, [record.last_activity, active]))
+    record.started_lessons.add(lesson.slug)
     span = int((active - started).total_seconds() // 60)
     cap = TIME_CAP * lesson.minutes
     if row.completed_at is not None:
         record.lessons_done += 1
+        record.completed_lessons.add(lesson.slug)
         record.minutes_spent += min(max(span, lesson.minutes), cap)
         for outcome in lesson.outcome_ids:
             if outcome not in record.outcomes_achieved:
@@ -124,6 +128,29 @@ def _add_progress(records: dict[str, ModuleRecord], row: LessonProgress, catalog
             record.score = module_score(record.scored_lessons)
     else:
         record.minutes_spent += min(max(span, 0), cap)
+
+
+def learner_records(db: Session, user: User | None, catalog: Catalog) -> dict[str, ModuleRecord]:
+    """One learner's records by module slug; empty for a visitor who is not signed in."""
+    return records_for(db, [user], catalog)[user.id] if user else {}
+
+
+def continue_target(
+    catalog: Catalog, records: dict[str, ModuleRecord]
+) -> tuple[Module, Lesson] | None:
+    """The next unfinished lesson in the most recently active module, then in later modules."""
+    active = [r for r in records.values() if r.last_activity is not None]
+    if not active:
+        return None
+    latest = max(active, key=lambda r: r.last_activity)  # type: ignore[arg-type, return-value]
+    modules = list(catalog.modules)
+    start = modules.index(latest.module)
+    for module in modules[start:] + modules[:start]:
+        done = records[module.slug].completed_lessons
+        for lesson in module.lessons:
+            if lesson.slug not in done:
+                return module, lesson
+    return None
 
 
 def check_module_completion(db: Session, user: User, module: Module) -> ModuleCompletion | None:

@@ -236,3 +236,18 @@ def test_a_trainee_never_reaches_another_trainees_record(pair, server_url, engin
         assert other.get(f"/supervise/export?scope=trainee:{tid}").status_code == 403
         own = other.get("/learning/record.csv").text
         assert email not in own
+
+
+def test_a_module_below_the_pass_mark_can_be_retaken_and_passed(pair, client) -> None:
+    trainee, _ = pair
+    finish_module(trainee, wrong_first=2)
+    module_page = trainee.get(f"/modules/{MODULE.slug}").text
+    assert "below the pass mark" in module_page and "Retake the module" in module_page
+    retake = post(trainee, f"/modules/{MODULE.slug}/retake", {}, page=f"/modules/{MODULE.slug}")
+    assert retake.status_code == 303
+    assert "0 of 3 lessons done" in trainee.get(f"/modules/{MODULE.slug}").text
+    done = finish_module(trainee)  # the old wrong answers no longer count
+    assert done.status_code == 303 and "/certificates/" in done.headers["location"]
+    again = post(trainee, f"/modules/{MODULE.slug}/retake", {}, page=f"/modules/{MODULE.slug}")
+    assert again.status_code == 409  # a passed module stays passed
+    assert "Completed" in client.get("/supervise").text

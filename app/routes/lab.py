@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from app.catalog.charts import view_of
@@ -48,16 +48,27 @@ def _context(
     }
 
 
-def _parse(
-    values: str,
-    labels: str,
-    denominators: str,
-    chart: str,
-    profile: str,
-    direction: str,
-    target: str,
+def lab_form(
+    values: FormStr = "",
+    labels: FormStr = "",
+    denominators: FormStr = "",
+    chart: FormStr = "run",
+    profile: FormStr = "ihi",
+    direction: FormStr = "neither",
+    target: FormStr = "",
 ) -> LabInput:
+    """The lab's fields, parsed once for drawing, saving and updating alike."""
     return parse_lab_input(values, labels, denominators, chart, profile, direction, target)
+
+
+LabForm = Annotated[LabInput, Depends(lab_form)]
+
+
+def check_title(data: LabInput, title: str) -> None:
+    if not title.strip():
+        data.errors["title"] = "Give the dataset a name, for example “Sepsis antibiotics < 1 hour”"
+    elif len(title) > 200:
+        data.errors["title"] = "Keep the name to 200 characters or fewer"
 
 
 @router.get("", response_class=HTMLResponse)
@@ -67,17 +78,7 @@ def lab(request: Request, example: bool = False) -> HTMLResponse:
 
 
 @router.post("", response_class=HTMLResponse)
-def draw(
-    request: Request,
-    values: FormStr = "",
-    labels: FormStr = "",
-    denominators: FormStr = "",
-    chart: FormStr = "run",
-    profile: FormStr = "ihi",
-    direction: FormStr = "neither",
-    target: FormStr = "",
-) -> HTMLResponse:
-    data = _parse(values, labels, denominators, chart, profile, direction, target)
+def draw(request: Request, data: LabForm) -> HTMLResponse:
     status = 200 if data.ok else 422
     return render(
         request, "pages/lab.html", _context(data), fragment=RESULT_FRAGMENT, status_code=status
@@ -86,23 +87,9 @@ def draw(
 
 @router.post("/datasets", response_class=HTMLResponse)
 def save_dataset(
-    request: Request,
-    user: CurrentUser,
-    db: DbSession,
-    title: FormStr = "",
-    values: FormStr = "",
-    labels: FormStr = "",
-    denominators: FormStr = "",
-    chart: FormStr = "run",
-    profile: FormStr = "ihi",
-    direction: FormStr = "neither",
-    target: FormStr = "",
+    request: Request, user: CurrentUser, db: DbSession, data: LabForm, title: FormStr = ""
 ) -> Response:
-    data = _parse(values, labels, denominators, chart, profile, direction, target)
-    if not title.strip():
-        data.errors["title"] = "Give the dataset a name, for example “Sepsis antibiotics < 1 hour”"
-    elif len(title) > 200:
-        data.errors["title"] = "Keep the name to 200 characters or fewer"
+    check_title(data, title)
     if data.errors:
         context = _context(data, title=title)
         return render(request, "pages/lab.html", context, status_code=422)
@@ -152,19 +139,11 @@ def update_dataset(
     dataset_id: int,
     user: CurrentUser,
     db: DbSession,
+    data: LabForm,
     title: FormStr = "",
-    values: FormStr = "",
-    labels: FormStr = "",
-    denominators: FormStr = "",
-    chart: FormStr = "run",
-    profile: FormStr = "ihi",
-    direction: FormStr = "neither",
-    target: FormStr = "",
 ) -> Response:
     dataset = _owned(db, user, dataset_id)
-    data = _parse(values, labels, denominators, chart, profile, direction, target)
-    if not title.strip():
-        data.errors["title"] = "Give the dataset a name"
+    check_title(data, title)
     if data.errors:
         return _dataset_page(request, db, dataset, data)
     datasets.save(db, user, data, title.strip(), dataset)

@@ -7,13 +7,14 @@ goes through services.supervision.visible_trainees; any other id is a 404 and an
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from starlette.responses import HTMLResponse, Response, StreamingResponse
 
+from app.catalog import Catalog
 from app.deps import CatalogDep, DbSession, require_role
-from app.models import AuditEvent, Grade, Role, User
+from app.models import AuditEvent, Cohort, Grade, Role, User
 from app.services import exports, supervision
 from app.services.dashboard import SORTS, Filters, matrix
 from app.services.trainee import trainee_detail
@@ -32,7 +33,7 @@ def refuse(db: DbSession, actor: User, what: str) -> HTTPException:
     return HTTPException(status_code=404)
 
 
-def _filters(cohort: str, grade: str, module: str, sort: str, catalog) -> Filters:  # type: ignore[no-untyped-def]
+def _filters(cohort: str, grade: str, module: str, sort: str, catalog: Catalog) -> Filters:
     return Filters(
         cohort_id=int(cohort) if cohort.isdigit() else None,
         grade=grade if grade in {g.value for g in Grade} else "",
@@ -56,14 +57,25 @@ def dashboard(
     cohorts = supervision.cohorts_of(db, user)
     if filters.cohort_id is not None and filters.cohort_id not in {c.id for c in cohorts}:
         raise refuse(db, user, f"cohort:{filters.cohort_id}")
-    context = {
+    context = _dashboard(db, user, catalog, filters, cohorts)
+    return render(request, "pages/supervise.html", context, fragment="partials/_matrix.html")
+
+
+def _dashboard(
+    db: DbSession,
+    user: User,
+    catalog: Catalog,
+    filters: Filters,
+    cohorts: list[Cohort],
+    invite: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    return {
         "matrix": matrix(db, user, catalog, filters),
         "filters": filters,
         "cohorts": cohorts,
         "sorts": SORTS,
-        "invite": None,
+        "invite": invite,
     }
-    return render(request, "pages/supervise.html", context, fragment="partials/_matrix.html")
 
 
 @router.post("/invites", response_class=HTMLResponse)
@@ -80,14 +92,8 @@ def invite(
         raise refuse(db, user, f"cohort:{cohort_id}")
     created = supervision.create_invite(db, user, cohort_id)
     link = f"{request.app.state.settings.base_url}/invite/{created.code}"
-    filters = Filters()
-    context = {
-        "matrix": matrix(db, user, catalog, filters),
-        "filters": filters,
-        "cohorts": cohorts,
-        "sorts": SORTS,
-        "invite": {"code": created.code, "link": link, "expires": created.expires_at},
-    }
+    invitation = {"code": created.code, "link": link, "expires": created.expires_at}
+    context = _dashboard(db, user, catalog, Filters(), cohorts, invitation)
     return render(request, "pages/supervise.html", context, status_code=201)
 
 

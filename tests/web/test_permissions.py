@@ -15,14 +15,7 @@ from sqlmodel import Session, select
 from app.main import ROUTERS
 from app.models import Role, User
 from tests.web.helpers import PASSWORD, csrf, login, post, register
-
-
-def set_role(engine: Engine, email: str, role: Role) -> None:
-    with Session(engine) as db:
-        user = db.exec(select(User).where(User.email == email)).one()
-        user.role = role
-        db.add(user)
-        db.commit()
+from tests.web.supervision_helpers import set_role
 
 
 def api_routes() -> list[APIRoute]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import quote
 
@@ -57,7 +58,7 @@ def current_user(request: Request) -> User:
     return user
 
 
-def require_role(*roles: Role):  # type: ignore[no-untyped-def]
+def require_role(*roles: Role) -> Callable[[User], User]:
     def check(user: Annotated[User, Depends(current_user)]) -> User:
         if user.role not in roles:
             raise HTTPException(status_code=403, detail="forbidden")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from app.catalog.schema import ChartSpec, ChartView, Option
@@ -131,7 +132,7 @@ def possible_rules(result: ChartResult) -> list[Rule]:
     return rules
 
 
-def signal_options(result: ChartResult, render_inline) -> tuple[Option, ...]:  # type: ignore[no-untyped-def]
+def signal_options(result: ChartResult, render_inline: Callable[[str], str]) -> tuple[Option, ...]:
     """One option per rule the profile applies, plus "no signal"; the engine decides which hold."""
     fired = {}
     for signal in result.signals:

@@ -11,7 +11,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from app.catalog.charts import view_of
 from app.catalog.schema import ChartView
 from app.deps import CurrentUser, DbSession, OptionalUser
-from app.models import DrillAttempt, User
+from app.models import Dataset, DrillAttempt, User
 from app.services import datasets
 from app.services.drill import DrillChart, make_drill, score
 from app.services.lab import CHART_NAMES, PROFILE_NAMES, lab_chart
@@ -102,7 +102,7 @@ def my_datasets(request: Request, user: CurrentUser, db: DbSession) -> HTMLRespo
     return render(request, "pages/lab_datasets.html", {"datasets": datasets.list_owned(db, user)})
 
 
-def _owned(db: DbSession, user: User, dataset_id: int):  # type: ignore[no-untyped-def]
+def _owned(db: DbSession, user: User, dataset_id: int) -> Dataset:
     dataset = datasets.owned(db, user, dataset_id)
     if dataset is None:
         raise HTTPException(status_code=404)
@@ -110,8 +110,8 @@ def _owned(db: DbSession, user: User, dataset_id: int):  # type: ignore[no-untyp
 
 
 def _dataset_page(
-    request: Request, db: DbSession, dataset, data: LabInput | None = None, **extra: Any
-) -> HTMLResponse:  # type: ignore[no-untyped-def]
+    request: Request, db: DbSession, dataset: Dataset, data: LabInput | None = None, **extra: Any
+) -> HTMLResponse:
     data = data or parse_lab_input(**datasets.as_input(dataset))
     notes = datasets.annotations(db, dataset)
     context = {

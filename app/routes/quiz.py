@@ -6,10 +6,13 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request
+from sqlmodel import Session
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from app.catalog.schema import Lesson, Module
+from app.catalog import Catalog
+from app.catalog.schema import Lesson, Module, Question
 from app.deps import CatalogDep, CurrentUser, DbSession, OptionalUser, wants_fragment
+from app.models import User
 from app.routes.learn import not_found
 from app.routes.lesson_view import QuestionView, lesson_context
 from app.services import reflections
@@ -23,7 +26,9 @@ router = APIRouter()
 QUESTION_FRAGMENT = "partials/_question.html"
 
 
-def _find(catalog, module_slug: str, lesson_slug: str, question_id: str | None = None):  # type: ignore[no-untyped-def]
+def _find(
+    catalog: Catalog, module_slug: str, lesson_slug: str, question_id: str | None = None
+) -> tuple[Module, Lesson, Question | None] | None:
     found = catalog.lesson(module_slug, lesson_slug)
     if found is None:
         return None
@@ -95,7 +100,9 @@ async def answer(
     return _respond(request, db, user, view)
 
 
-def _respond(request: Request, db, user, view: QuestionView, status_code: int = 200) -> Response:  # type: ignore[no-untyped-def]
+def _respond(
+    request: Request, db: Session, user: User | None, view: QuestionView, status_code: int = 200
+) -> Response:
     if wants_fragment(request):
         return render(request, QUESTION_FRAGMENT, {"view": view}, status_code=status_code)
     context = lesson_context(request, db, user, view.module, view.lesson, focus=view)

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from sqlmodel import col
 from starlette.responses import HTMLResponse, Response, StreamingResponse
 
 from app.catalog import Catalog
@@ -131,7 +132,7 @@ def export(
     elif kind == "cohort" and ident.isdigit():
         if int(ident) not in {c.id for c in supervision.cohorts_of(db, user)}:
             raise refuse(db, user, scope)
-        users = users.where(User.id.in_(supervision.cohort_member_ids(int(ident))))  # type: ignore[attr-defined]
+        users = users.where(col(User.id).in_(supervision.cohort_member_ids(int(ident))))
     elif scope != "all":
         raise HTTPException(status_code=422, detail="scope")
     request_ = exports.ExportRequest(users, scope, format, start, end)

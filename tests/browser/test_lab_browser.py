@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -44,3 +46,30 @@ def test_the_lab_works_without_javascript(browser, live_url: str) -> None:
     expect(page.locator("#lab-result svg")).to_be_visible()
     expect(page.locator("#lab-result")).to_contain_text("shift")
     context.close()
+
+
+def test_save_annotate_and_drill(page: Page, live_url: str) -> None:
+    page.set_viewport_size({"width": 360, "height": 900})
+    page.goto(f"{live_url}/register")
+    page.get_by_label("Full name").fill("Lab User")
+    page.get_by_label("Email address").fill(f"lab-{id(page)}@example.nhs.uk")
+    page.get_by_label("Password").fill("a long enough phrase")
+    page.get_by_label("CT", exact=True).check()
+    page.get_by_role("button", name="Create account").click()
+    page.goto(f"{live_url}/lab?example=1")
+    page.get_by_label("Name (to save it)").fill("Sepsis antibiotics")
+    page.get_by_role("button", name="Save this dataset").click()
+    expect(page.locator("h1")).to_have_text("Sepsis antibiotics")
+    page.get_by_label("Point number").fill("13")
+    page.get_by_label("Note", exact=True).fill("PDSA 1 started")
+    page.get_by_role("button", name="Add annotation").click()
+    expect(page.get_by_text("Point 13: PDSA 1 started")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto(f"{live_url}/lab/drill")
+    assert_accessible(page)
+    for i in range(1, 7):
+        page.locator(f"#chart-{i}").check()  # "Signal" for every chart
+    page.get_by_role("button", name="Check my answers").click()
+    expect(page.get_by_role("heading", name=re.compile(r"You got \d of 6 right"))).to_be_visible()
+    assert_accessible(page)

@@ -25,7 +25,7 @@ from app.models import Attempt, AuditEvent, User
 from app.models.content import as_utc
 from app.services.records import ModuleRecord, records_for
 
-BATCH = 500
+BATCH = 100
 FIELDS = (
     "name",
     "email",

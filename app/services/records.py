@@ -10,6 +10,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -79,7 +80,17 @@ def records_for(
     }
     if not ids:
         return out
-    for row in db.exec(select(LessonProgress).where(col(LessonProgress.user_id).in_(ids))):
+    # Plain rows, not ORM objects: an export reads hundreds of thousands of these.
+    progress = select(
+        LessonProgress.user_id,
+        LessonProgress.module_slug,
+        LessonProgress.lesson_slug,
+        LessonProgress.started_at,
+        LessonProgress.last_activity_at,
+        LessonProgress.completed_at,
+        LessonProgress.score,
+    ).where(col(LessonProgress.user_id).in_(ids))
+    for row in db.exec(progress):
         _add_progress(out[row.user_id], row, catalog)
     for user_id, slug, count in db.exec(
         select(Attempt.user_id, Attempt.module_slug, func.count())
@@ -104,7 +115,7 @@ def records_for(
     return out
 
 
-def _add_progress(records: dict[str, ModuleRecord], row: LessonProgress, catalog: Catalog) -> None:
+def _add_progress(records: dict[str, ModuleRecord], row: Any, catalog: Catalog) -> None:
     record = records.get(row.module_slug)
     module = catalog.module(row.module_slug)
     lesson = module.lesson(row.lesson_slug) if module else None

@@ -1,0 +1,58 @@
+"""Every remaining page, seen by an admin who also supervises, at 320 px: axe-clean, no sideways
+scroll. The data comes from real HTTP requests to the live server first."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from playwright.sync_api import Page
+
+from app.db import make_engine
+from app.models import Role
+from tests.browser.conftest import assert_accessible
+from tests.web.helpers import PASSWORD, register
+from tests.web.supervision_helpers import accept, finish_module, invite_code, set_role
+
+pytestmark = pytest.mark.browser
+
+
+def test_admin_supervisor_and_trainee_pages(
+    page: Page, live_url: str, live_database_url: str
+) -> None:
+    engine = make_engine(live_database_url)
+    with httpx.Client(base_url=live_url) as admin, httpx.Client(base_url=live_url) as trainee:
+        admin_email = register(admin, name="Ada Admin")
+        set_role(engine, admin_email, Role.admin)
+        register(trainee, name="Tess Trainee")
+        accept(trainee, invite_code(admin))
+        location = finish_module(trainee).headers["location"]
+    engine.dispose()
+    cert_id = re.search(r"/certificates/(QI-[A-Z0-9]+)", location).group(1)
+
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(f"{live_url}/login")
+    page.get_by_label("Email address").fill(admin_email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_url}/supervise")
+    trainee_link = page.get_by_role("link", name="Tess Trainee").get_attribute("href")
+    for path in (
+        "/supervise",
+        trainee_link,
+        "/admin/users",
+        "/admin/supervision",
+        "/admin/certificates",
+        f"/verify/{cert_id}",
+        "/account",
+        "/account/supervisors",
+        "/learning",
+        "/learning/record",
+        "/learning/certificates",
+        "/lab/datasets",
+        "/nowhere",
+    ):
+        page.goto(f"{live_url}{path}")
+        assert_accessible(page)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path

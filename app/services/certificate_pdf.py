@@ -1,15 +1,14 @@
 """The certificate as a one-page A4 PDF, drawn from the verified payload only.
 
-It uses the PDF core font Helvetica, so no font file has to ship or be installed. Core fonts
-cover Windows-1252 only: `pdf_text` keeps what that covers (accents, curly quotes, dashes) and
-turns anything else into its unaccented letters, or "?" when there is none, instead of crashing.
+It embeds DejaVu Sans (app/fonts/, subset to the glyphs used), so names are printed as written:
+a core PDF font such as Helvetica covers only Windows-1252 and would mangle "Łukasz" or "Nguyễn".
 """
 
 from __future__ import annotations
 
 import io
-import unicodedata
 from datetime import datetime
+from pathlib import Path
 
 import segno
 from fpdf import FPDF
@@ -17,34 +16,13 @@ from fpdf.enums import XPos, YPos
 
 from app.services.certificates import CertificateView
 
-ENCODING = "windows-1252"  # what the core fonts' WinAnsiEncoding covers
+FONT = "DejaVu"
+FONTS_DIR = Path(__file__).resolve().parent.parent / "fonts"
 NHS_BLUE = (0, 94, 184)
 TEXT = (33, 43, 50)
 GREY = (75, 86, 91)
 QR_MM = 36
 SHORT_VERSION = 12
-
-
-def pdf_text(text: str) -> str:
-    """`text` with only characters the core fonts can draw; never raises."""
-    kept: list[str] = []
-    for char in text:
-        if _drawable(char):
-            kept.append(char)
-            continue
-        base = "".join(
-            c for c in unicodedata.normalize("NFKD", char) if _drawable(c) and c.isprintable()
-        )
-        kept.append(base or "?")
-    return "".join(kept)
-
-
-def _drawable(char: str) -> bool:
-    try:
-        char.encode(ENCODING)
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def qr_png(url: str) -> io.BytesIO:
@@ -61,53 +39,54 @@ def day(moment: datetime) -> str:
 class _Certificate(FPDF):
     def heading(self, text: str) -> None:
         self.ln(3)
-        self.set_font("Helvetica", "B", 12)
+        self.set_font(FONT, "B", 12)
         self.set_text_color(*NHS_BLUE)
         self.line_of(text, 7)
         self.set_text_color(*TEXT)
-        self.set_font("Helvetica", "", 11)
+        self.set_font(FONT, "", 11)
 
     def line_of(self, text: str, height: float, align: str = "L", link: str | None = None) -> None:
         self.multi_cell(
-            0, height, pdf_text(text), align=align, link=link, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            0, height, text, align=align, link=link, new_x=XPos.LMARGIN, new_y=YPos.NEXT
         )
 
     def bullets(self, items: list[str]) -> None:
         for item in items:
             self.set_x(self.l_margin + 4)
             self.multi_cell(
-                0, 5.5, pdf_text(f"\N{BULLET} {item}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+                0, 5.5, f"\N{BULLET} {item}", new_x=XPos.LMARGIN, new_y=YPos.NEXT
             )
 
 
 def certificate_pdf(view: CertificateView, verify_url: str, *, compress: bool = True) -> bytes:
     """The PDF bytes. `compress=False` leaves the text readable in the file, for tests."""
     pdf = _Certificate(format="A4")
-    pdf.core_fonts_encoding = ENCODING
+    pdf.add_font(FONT, "", FONTS_DIR / "DejaVuSans.ttf")
+    pdf.add_font(FONT, "B", FONTS_DIR / "DejaVuSans-Bold.ttf")
     pdf.set_compression(compress)
     pdf.set_margins(20, 18, 20)
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.set_creation_date(view.issued_at)
-    pdf.set_title(pdf_text(f"{view.issuer} certificate {view.id}"))
-    pdf.set_author(pdf_text(view.issuer))
+    pdf.set_title(f"{view.issuer} certificate {view.id}")
+    pdf.set_author(view.issuer)
     pdf.set_lang("en-GB")
     pdf.add_page()
 
-    pdf.set_font("Helvetica", "B", 12)
+    pdf.set_font(FONT, "B", 12)
     pdf.set_text_color(*NHS_BLUE)
     pdf.line_of(view.issuer, 6, "C")
-    pdf.set_font("Helvetica", "B", 24)
+    pdf.set_font(FONT, "B", 24)
     pdf.line_of("Certificate of completion", 14, "C")
     pdf.set_text_color(*TEXT)
-    pdf.set_font("Helvetica", "", 12)
+    pdf.set_font(FONT, "", 12)
     pdf.line_of("This certifies that", 8, "C")
-    pdf.set_font("Helvetica", "B", 20)
+    pdf.set_font(FONT, "B", 20)
     pdf.line_of(view.name, 11, "C")
-    pdf.set_font("Helvetica", "", 12)
+    pdf.set_font(FONT, "", 12)
     pdf.line_of("has completed the module", 8, "C")
-    pdf.set_font("Helvetica", "B", 16)
+    pdf.set_font(FONT, "B", 16)
     pdf.line_of(view.module_title, 9, "C")
-    pdf.set_font("Helvetica", "", 11)
+    pdf.set_font(FONT, "", 11)
     pdf.line_of(f"on {day(view.completed_at)}. CPD time: {view.cpd_minutes} minutes.", 7, "C")
 
     pdf.heading("Learning outcomes")
@@ -121,13 +100,13 @@ def certificate_pdf(view: CertificateView, verify_url: str, *, compress: bool = 
     if pdf.get_y() + QR_MM + 6 > pdf.h - pdf.b_margin:
         pdf.add_page()
     top = pdf.get_y() + 6
-    alt = pdf_text(f"QR code that opens {verify_url}")
+    alt = f"QR code that opens {verify_url}"
     pdf.image(qr_png(verify_url), x=pdf.l_margin, y=top, w=QR_MM, h=QR_MM, alt_text=alt)
     pdf.set_xy(pdf.l_margin + QR_MM + 6, top + 1)
     pdf.set_left_margin(pdf.l_margin + QR_MM + 6)
-    pdf.set_font("Helvetica", "B", 11)
+    pdf.set_font(FONT, "B", 11)
     pdf.line_of("Check this certificate", 6)
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font(FONT, "", 10)
     pdf.set_text_color(*NHS_BLUE)
     pdf.line_of(verify_url, 5.5, link=verify_url)
     pdf.set_text_color(*GREY)
@@ -136,7 +115,7 @@ def certificate_pdf(view: CertificateView, verify_url: str, *, compress: bool = 
     lessons = ", ".join(
         f"{slug} {version[:SHORT_VERSION]}" for slug, version in view.lesson_versions
     )
-    pdf.set_font("Helvetica", "", 8)
+    pdf.set_font(FONT, "", 8)
     pdf.line_of(f"Content version: module {view.module_version[:SHORT_VERSION]}", 4.5)
     if lessons:
         pdf.line_of(f"Lessons: {lessons}", 4.5)

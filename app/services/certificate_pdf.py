@@ -53,9 +53,7 @@ class _Certificate(FPDF):
     def bullets(self, items: list[str]) -> None:
         for item in items:
             self.set_x(self.l_margin + 4)
-            self.multi_cell(
-                0, 5.5, f"\N{BULLET} {item}", new_x=XPos.LMARGIN, new_y=YPos.NEXT
-            )
+            self.multi_cell(0, 5.5, f"\N{BULLET} {item}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def certificate_pdf(view: CertificateView, verify_url: str, *, compress: bool = True) -> bytes:

@@ -30,7 +30,7 @@ def safe_next(target: str | None) -> str:
 def signed_in(request: Request, user: User, db: DbSession, to: str) -> Response:
     """Start a fresh session (a new id at every sign-in) and set the cookie."""
     end_session(db, request.cookies.get(SESSION_COOKIE))
-    token = start_session(db, user)
+    token = start_session(db, user, request.app.state.settings)
     response = RedirectResponse(safe_next(to), status_code=303)
     set_session_cookie(request, response, token)
     return response

@@ -18,8 +18,16 @@ from app.security.tokens import digest, new_token
 TOUCH_EVERY = timedelta(minutes=5)  # write last_seen at most this often, not on every request
 
 
-def start_session(db: Session, user: User) -> str:
-    """Create a session and return the token for the cookie (a new id at every sign-in)."""
+def start_session(db: Session, user: User, settings: Settings) -> str:
+    """Create a session and return the token for the cookie (a new id at every sign-in).
+
+    The user's sessions past the absolute timeout go at the same moment, so abandoned browsers
+    never pile up in the table.
+    """
+    cutoff = utcnow() - timedelta(days=settings.session_absolute_days)
+    db.exec(
+        delete(UserSession).where(UserSession.user_id == user.id, UserSession.created_at < cutoff)
+    )
     token = new_token()
     db.add(UserSession(token_hash=digest(token), user_id=user.id))
     db.commit()

@@ -239,3 +239,19 @@ def test_cookies_are_secure_when_the_site_is_https(tmp_path: Path) -> None:
         response = http.post("/register", data={"csrf_token": token, **data})
         session = next(h for h in response.headers.get_list("set-cookie") if "qi_session" in h)
         assert "Secure" in session and "HttpOnly" in session
+
+
+def test_signing_in_clears_that_users_sessions_past_the_absolute_timeout(
+    client: httpx.Client, engine: Engine
+) -> None:
+    email = register(client)
+    with Session(engine) as db:
+        user = db.exec(select(User).where(User.email == email)).one()
+        old = utcnow() - timedelta(days=30)
+        db.add(UserSession(token_hash="f" * 64, user_id=user.id, created_at=old, last_seen_at=old))
+        db.commit()
+    logout(client)
+    assert login(client, email).status_code == 303
+    with Session(engine) as db:
+        hashes = [s.token_hash for s in db.exec(select(UserSession)).all()]
+    assert "f" * 64 not in hashes and len(hashes) == 1

@@ -1,0 +1,74 @@
+"""The hot paths stay a few indexed queries, however long the lesson: no query per question."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import event
+
+from app.catalog import load_catalog
+from app.config import Settings
+from app.main import create_app
+from app.migrate import upgrade
+from tests.conftest import CONTENT_DIR
+from tests.live_server import serve
+from tests.web.helpers import csrf, register
+
+MODULE = load_catalog(CONTENT_DIR).modules[0]
+LESSON = MODULE.lessons[0]
+URL = f"/modules/{MODULE.slug}/{LESSON.slug}"
+
+
+@pytest.fixture
+def counted(tmp_path: Path) -> Iterator[tuple[str, list[str]]]:
+    database = f"sqlite:///{tmp_path / 'count.db'}"
+    upgrade(database)
+    app = create_app(
+        Settings(database_url=database, content_dir=CONTENT_DIR, password_profile="test")
+    )
+    statements: list[str] = []
+
+    @event.listens_for(app.state.engine, "before_cursor_execute")
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if not statement.lstrip().upper().startswith("PRAGMA"):
+            statements.append(statement)
+
+    with serve(app) as base:
+        yield base, statements
+
+
+def test_lesson_page_and_answer_are_a_few_queries(counted: tuple[str, list[str]]) -> None:
+    base, statements = counted
+    with httpx.Client(base_url=base) as client:
+        register(client)
+        for question in LESSON.questions[:2]:  # some history, so every query returns rows
+            page = client.get(URL).text
+            key = re.search(
+                r'name="form_key" value="([0-9a-f]+)"', page[page.index(f'id="q-{question.id}"') :]
+            ).group(1)
+            client.post(
+                f"{URL}/questions/{question.id}",
+                data={"csrf_token": csrf(client, URL), "answer": "a", "form_key": key},
+                headers={"HX-Request": "true"},
+            )
+        token = csrf(client, URL)
+        statements.clear()
+        client.get(URL)
+        lesson_queries = len(statements)
+        statements.clear()
+        question = LESSON.questions[2]
+        client.post(
+            f"{URL}/questions/{question.id}",
+            data={"csrf_token": token, "answer": "a", "form_key": "f" * 32},
+            headers={"HX-Request": "true"},
+        )
+        answer_queries = len(statements)
+    # Page: session, progress row, attempts, reflection. Answer: session, insert, progress read
+    # and write. Never one per question, so a longer lesson costs nothing more.
+    assert len(LESSON.questions) > 4
+    assert lesson_queries <= 4, statements
+    assert answer_queries <= 4, statements

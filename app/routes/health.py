@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from app.db import database_is_up
+from app.deps import DbSession
 
 router = APIRouter()
 
 
 @router.get("/healthz")
-def healthz(request: Request) -> JSONResponse:
-    if database_is_up(request.app.state.engine):
+def healthz(db: DbSession) -> JSONResponse:
+    if database_is_up(db):
         return JSONResponse({"status": "ok", "database": "ok"})
     return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)

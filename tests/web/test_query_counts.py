@@ -81,3 +81,21 @@ def test_lesson_page_and_answer_are_a_few_queries(counted: tuple[str, list[str]]
     assert lesson_queries == longer_queries
     assert lesson_queries <= 4, statements
     assert answer_queries <= 4, statements
+
+
+def test_many_signed_in_requests_at_once_all_succeed(counted: tuple[str, list[str]]) -> None:
+    """80 at once, more than the 40 worker threads: none may wait on the connection pool."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    base, _ = counted
+    with httpx.Client(base_url=base) as client:
+        register(client)
+        cookies = dict(client.cookies.items())
+
+    def fetch(i: int) -> int:
+        path = "/healthz" if i % 2 else URL
+        return httpx.get(f"{base}{path}", cookies=cookies, timeout=20).status_code
+
+    with ThreadPoolExecutor(max_workers=80) as pool:
+        statuses = list(pool.map(fetch, range(240)))
+    assert statuses == [200] * 240

@@ -25,6 +25,7 @@ from app.routes import (
     admin,
     admin_supervision,
     auth,
+    author,
     certificates,
     health,
     invites,
@@ -51,6 +52,7 @@ ROUTERS = (
     supervise.router,
     invites.router,
     admin_supervision.router,
+    author.router,
 )
 
 

@@ -1,0 +1,46 @@
+"""An educator's draft lesson, checked and rendered by the real pipeline before it goes to git.
+
+The draft is written beside a copy of its module's module.md in a temporary folder, so every rule
+that `content check` applies (outcome and reference ids included) applies here, and errors carry
+the draft's own line numbers.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.catalog.loader import scan
+from app.catalog.schema import Lesson, Module
+
+MAX_DRAFT = 200_000  # characters: far beyond any 10-minute lesson
+DRAFT_NAME = "99-draft-preview.md"
+
+
+@dataclass(frozen=True)
+class Preview:
+    lesson: Lesson | None
+    errors: list[tuple[int, str]]  # (line, reason) in the draft, or line 0 for module.md
+
+
+def module_folder(content_dir: Path, module: Module) -> Path:
+    return Path(content_dir) / "modules" / f"{module.position:02d}-{module.slug}"
+
+
+def preview_lesson(content_dir: Path, module: Module, draft: str) -> Preview:
+    if len(draft) > MAX_DRAFT:
+        return Preview(None, [(1, f"The draft is over {MAX_DRAFT:,} characters")])
+    source = module_folder(content_dir, module)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / source.name
+        folder.mkdir()
+        shutil.copyfile(source / "module.md", folder / "module.md")
+        (folder / DRAFT_NAME).write_text(draft.replace("\r\n", "\n"), encoding="utf-8")
+        modules, errors = scan(folder)
+    mine = [(e.line, e.reason) for e in errors if e.path.name == DRAFT_NAME]
+    others = [(0, f"module.md: {e.reason}") for e in errors if e.path.name != DRAFT_NAME]
+    if errors or not modules:
+        return Preview(None, sorted(mine) + others)
+    return Preview(modules[0].lesson(DRAFT_NAME.removesuffix(".md")[3:]), [])

@@ -1,0 +1,60 @@
+"""Educators preview a draft lesson with the real pipeline: rendered, or every error by line."""
+
+from __future__ import annotations
+
+from html import unescape
+
+import httpx
+from sqlalchemy import Engine
+
+from app.models import Role
+from tests.content_builder import QUESTION
+from tests.web.helpers import post, register
+from tests.web.supervision_helpers import MODULE, set_role
+
+OUTCOME = MODULE.outcomes[0].id
+DRAFT = (
+    f"---\ntitle: Drafting an aim\nminutes: 6\noutcomes: [{OUTCOME}]\n---\n"
+    "Some *text* and <script>alert(1)</script>.\n\n"
+    + QUESTION.format(qid="draft-q1")
+    + "\n```chart\ntitle: Falls\n"
+    + "values: [5, 6, 4, 7, 5, 6, 5, 4, 6, 5, 9, 9, 10, 9, 11, 10, 9]\n```\n"
+)
+
+
+def educator(client: httpx.Client, engine: Engine) -> None:
+    set_role(engine, register(client), Role.educator)
+
+
+def preview(client: httpx.Client, draft: str, module: str = MODULE.slug) -> httpx.Response:
+    return post(client, "/author/preview", {"module": module, "draft": draft}, page="/author")
+
+
+def test_a_valid_draft_renders_with_its_questions_and_charts(client, engine) -> None:
+    educator(client, engine)
+    overview = client.get("/author")
+    assert overview.status_code == 200 and MODULE.lessons[0].version[:12] in overview.text
+    response = preview(client, DRAFT)
+    assert response.status_code == 200
+    page = unescape(response.text)
+    assert "Drafting an aim" in page and "<em>text</em>" in response.text
+    assert "<script>alert(1)</script>" not in response.text  # raw HTML stays text
+    assert "Which comes first?" in page and "Correct:" in page
+    assert "<svg" in response.text
+
+
+def test_a_broken_draft_lists_every_error_with_its_line(client, engine) -> None:
+    educator(client, engine)
+    broken = DRAFT.replace("title: Drafting an aim\n", "").replace("feedback: No.", "feeback: No.")
+    response = preview(client, broken)
+    assert response.status_code == 422
+    page = unescape(response.text)
+    assert "Line 2: missing required key 'title' in lesson front matter" in page
+    assert "unknown key 'feeback' in question" in page
+    assert "feeback: No." in page  # the draft is kept in the textarea
+
+
+def test_only_educators_and_admins_preview(client, engine) -> None:
+    register(client)
+    assert client.get("/author").status_code == 403
+    assert preview(client, DRAFT).status_code == 403

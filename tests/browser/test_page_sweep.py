@@ -51,6 +51,7 @@ def test_admin_supervisor_and_trainee_pages(
         "/learning/record",
         "/learning/certificates",
         "/lab/datasets",
+        "/author",
         "/nowhere",
     ):
         page.goto(f"{live_url}{path}")

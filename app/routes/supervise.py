@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from sqlmodel import col
-from starlette.responses import HTMLResponse, Response, StreamingResponse
+from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from app.catalog import Catalog
 from app.deps import CatalogDep, DbSession, require_role
@@ -71,6 +71,7 @@ def _dashboard(
     invite: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     return {
+        "pending": supervision.pending_invites(db, user),
         "matrix": matrix(db, user, catalog, filters),
         "filters": filters,
         "cohorts": cohorts,
@@ -96,6 +97,13 @@ def invite(
     invitation = {"code": created.code, "link": link, "expires": created.expires_at}
     context = _dashboard(db, user, catalog, Filters(), cohorts, invitation)
     return render(request, "pages/supervise.html", context, status_code=201)
+
+
+@router.post("/invites/{invite_id}/cancel")
+def cancel_invite(invite_id: int, user: SupervisorUser, db: DbSession) -> Response:
+    if not supervision.cancel_invite(db, user, invite_id):
+        raise HTTPException(status_code=404)
+    return RedirectResponse("/supervise", status_code=303)
 
 
 @router.get("/trainees/{trainee_id}", response_class=HTMLResponse)

@@ -72,6 +72,37 @@ def create_invite(db: Session, supervisor: User, cohort_id: int | None = None) -
     return invite
 
 
+def pending_invites(db: Session, supervisor: User) -> list[Invite]:
+    """Unused invitations that still work, newest first."""
+    return list(
+        db.exec(
+            select(Invite)
+            .where(
+                Invite.supervisor_id == supervisor.id,
+                col(Invite.used_at).is_(None),
+                Invite.expires_at > utcnow(),
+            )
+            .order_by(col(Invite.created_at).desc())
+        ).all()
+    )
+
+
+def cancel_invite(db: Session, supervisor: User, invite_id: int) -> bool:
+    """Withdraw an unused invitation; only the supervisor who made it can."""
+    invite = db.exec(
+        select(Invite).where(
+            Invite.id == invite_id,
+            Invite.supervisor_id == supervisor.id,
+            col(Invite.used_at).is_(None),
+        )
+    ).first()
+    if invite is None:
+        return False
+    db.delete(invite)
+    db.commit()
+    return True
+
+
 def find_invite(db: Session, code: str) -> Invite | None:
     return db.exec(select(Invite).where(Invite.code == normalise_code(code))).first()
 

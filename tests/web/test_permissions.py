@@ -35,6 +35,7 @@ def post_routes() -> list[str]:
                 .replace("{annotation_id}", "1")
                 .replace("{supervision_id}", "1")
                 .replace("{cohort_id}", "1")
+                .replace("{invite_id}", "1")
                 .replace("{cert_id}", "QI-X")
             )
     return paths

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
 import httpx
@@ -126,7 +127,6 @@ def test_ending_supervision_removes_access(pair, client, engine) -> None:
     tid = user_id(engine, email)
     assert client.get(f"/supervise/trainees/{tid}").status_code == 200
     page = trainee.get("/account/supervisors").text
-    import re
 
     supervision_id = re.search(r"/account/supervisors/(\d+)/end", page).group(1)
     assert (
@@ -149,7 +149,6 @@ def test_cohort_supervisors_see_cohort_members(client, server_url, engine) -> No
             client, "/admin/cohorts", {"cohort_name": "F1 North 2026-27"}, page="/admin/supervision"
         )
         assert made.status_code == 303, made.text[made.text.find("<main") :][:1500]
-        import re
 
         cohort_id = re.search(
             r"/admin/cohorts/(\d+)/people", client.get("/admin/supervision").text
@@ -192,7 +191,6 @@ def test_admin_assigns_and_removes_a_supervisor(client, server_url, engine) -> N
         )
         assert ok.status_code == 303
         assert "Assigned Trainee" in sup.get("/supervise").text
-        import re
 
         sid = re.search(
             r"/admin/supervision/(\d+)/end", client.get("/admin/supervision").text
@@ -251,3 +249,20 @@ def test_a_module_below_the_pass_mark_can_be_retaken_and_passed(pair, client) ->
     again = post(trainee, f"/modules/{MODULE.slug}/retake", {}, page=f"/modules/{MODULE.slug}")
     assert again.status_code == 409  # a passed module stays passed
     assert "Completed" in client.get("/supervise").text
+
+
+def test_a_supervisor_cancels_an_unused_invite(client, server_url, engine) -> None:
+    supervisor(client, engine)
+    code = invite_code(client)
+    page = client.get("/supervise").text
+    assert code in page
+    invite_id = re.search(r"/supervise/invites/(\d+)/cancel", page).group(1)
+    with httpx.Client(base_url=server_url) as other:
+        supervisor(other, engine)
+        stolen = post(other, f"/supervise/invites/{invite_id}/cancel", {}, page="/supervise")
+        assert stolen.status_code == 404  # only its maker can withdraw it
+    cancelled = post(client, f"/supervise/invites/{invite_id}/cancel", {}, page="/supervise")
+    assert cancelled.status_code == 303 and code not in client.get("/supervise").text
+    with httpx.Client(base_url=server_url) as trainee:
+        register(trainee)
+        assert accept(trainee, code).status_code == 422

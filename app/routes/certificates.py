@@ -68,12 +68,12 @@ def certificate_download(
 
 @router.get("/certificates/{cert_id}", response_class=HTMLResponse)
 def certificate_page(
-    request: Request, cert_id: str, user: CurrentUser, db: DbSession
+    request: Request, cert_id: str, user: CurrentUser, db: DbSession, new: bool = False
 ) -> HTMLResponse:
     settings = _settings(request)
     result = certificates.check(settings, _owned(db, user, cert_id))
     url = certificates.verify_url(settings, cert_id)
-    context = {"result": result, "verify_url": url, "qr": qr_svg(url)}
+    context = {"result": result, "verify_url": url, "qr": qr_svg(url), "new": new}
     return render(request, "pages/certificate.html", context)
 
 

@@ -246,6 +246,7 @@ def test_a_module_below_the_pass_mark_can_be_retaken_and_passed(pair, client) ->
     assert "0 of 3 lessons done" in trainee.get(f"/modules/{MODULE.slug}").text
     done = finish_module(trainee)  # the old wrong answers no longer count
     assert done.status_code == 303 and "/certificates/" in done.headers["location"]
+    assert "Well done: you passed the module" in trainee.get(done.headers["location"]).text
     again = post(trainee, f"/modules/{MODULE.slug}/retake", {}, page=f"/modules/{MODULE.slug}")
     assert again.status_code == 409  # a passed module stays passed
     assert "Completed" in client.get("/supervise").text

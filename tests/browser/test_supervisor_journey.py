@@ -57,7 +57,7 @@ def test_supervisor_sees_a_trainees_completed_module(
     assert_accessible(sup)
     sup.get_by_text("Invite a trainee", exact=True).click()
     sup.get_by_role("button", name="Create an invitation").click()
-    code = sup.locator(".qi-code").inner_text()
+    code = sup.locator("strong.qi-code").inner_text()
     assert re.fullmatch(r"[A-Z0-9]{5}-[A-Z0-9]{5}", code)
     assert_accessible(sup)
 

@@ -103,7 +103,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def add_error_pages(app: FastAPI) -> None:
     """Every error a person can cause gets a page that says what to do, never a bare 500."""
-    catalog = app.state.catalog
 
     @app.exception_handler(SignInRequired)
     async def sign_in(request: Request, exc: SignInRequired) -> Response:
@@ -116,7 +115,7 @@ def add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
-            return learn.not_found(request, catalog)
+            return learn.not_found(request)
         if exc.status_code in (403, 405, 409):
             context = {"status": exc.status_code, "reason": exc.detail}
             return render(request, "pages/error.html", context, status_code=exc.status_code)

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse
 
-from app.catalog import Catalog
 from app.catalog.schema import GPC_DOMAINS, RCP_SKILLS, Module
 from app.deps import CatalogDep, CurrentUser, DbSession, OptionalUser
 from app.routes.lesson_view import QuestionView, lesson_context
@@ -22,7 +21,7 @@ router = APIRouter()
 def home(request: Request, catalog: CatalogDep, db: DbSession, user: OptionalUser) -> HTMLResponse:
     statuses = learner_records(db, user, catalog)
     target = continue_target(catalog, statuses) if user else None
-    context = {"catalog": catalog, "statuses": statuses, "continue_at": target}
+    context = {"statuses": statuses, "continue_at": target}
     return render(request, "pages/home.html", context)
 
 
@@ -31,7 +30,7 @@ def modules(
     request: Request, catalog: CatalogDep, db: DbSession, user: OptionalUser
 ) -> HTMLResponse:
     statuses = learner_records(db, user, catalog)
-    return render(request, "pages/modules.html", {"catalog": catalog, "statuses": statuses})
+    return render(request, "pages/modules.html", {"statuses": statuses})
 
 
 @router.get("/learning", response_class=HTMLResponse)
@@ -39,7 +38,7 @@ def learning(
     request: Request, catalog: CatalogDep, db: DbSession, user: CurrentUser
 ) -> HTMLResponse:
     statuses = learner_records(db, user, catalog)
-    return render(request, "pages/learning.html", {"catalog": catalog, "statuses": statuses})
+    return render(request, "pages/learning.html", {"statuses": statuses})
 
 
 @router.get("/modules/{module_slug}", response_class=HTMLResponse)
@@ -48,7 +47,7 @@ def module(
 ) -> HTMLResponse:
     found = catalog.module(module_slug)
     if found is None:
-        return not_found(request, catalog)
+        return not_found(request)
     status = learner_records(db, user, catalog).get(found.slug)
     context = {
         "module": found,
@@ -72,7 +71,7 @@ def lesson(
 ) -> HTMLResponse:
     found = catalog.lesson(module_slug, lesson_slug)
     if found is None:
-        return not_found(request, catalog, catalog.module(module_slug))
+        return not_found(request, catalog.module(module_slug))
     module, current = found
     focus = None
     question = next((q for q in current.questions if q.id == answered), None)
@@ -87,10 +86,10 @@ def lesson(
     return render(request, "pages/lesson.html", context, fragment="partials/_lesson.html")
 
 
-def not_found(request: Request, catalog: Catalog, module: Module | None = None) -> HTMLResponse:
+def not_found(request: Request, module: Module | None = None) -> HTMLResponse:
     return render(
         request,
         "pages/not_found.html",
-        {"catalog": catalog, "module": module},
+        {"module": module},
         status_code=404,
     )

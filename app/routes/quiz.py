@@ -50,7 +50,7 @@ def question_form(
     """A fresh form for "try again": the fragment for HTMX, else back to the question's anchor."""
     found = _find(catalog, module_slug, lesson_slug, question_id)
     if found is None:
-        return not_found(request, catalog)
+        return not_found(request)
     module, lesson, question = found
     if not wants_fragment(request):
         return RedirectResponse(f"{lesson_url(module, lesson)}#q-{question.id}", status_code=303)
@@ -70,7 +70,7 @@ async def answer(
 ) -> Response:
     found = _find(catalog, module_slug, lesson_slug, question_id)
     if found is None:
-        return not_found(request, catalog)
+        return not_found(request)
     module, lesson, question = found
     form = await request.form()
     values = [v for v in form.getlist("answer") if isinstance(v, str)]
@@ -120,7 +120,7 @@ def complete(
 ) -> Response:
     found = _find(catalog, module_slug, lesson_slug)
     if found is None:
-        return not_found(request, catalog)
+        return not_found(request)
     module, lesson, _ = found
     _, missing = complete_lesson(db, user, module, lesson)
     if missing:
@@ -147,7 +147,7 @@ def reflect(
 ) -> Response:
     found = _find(catalog, module_slug, lesson_slug)
     if found is None:
-        return not_found(request, catalog)
+        return not_found(request)
     module, lesson, _ = found
     problem = reflections.save(db, user, module.slug, lesson.slug, text)
     if problem:
@@ -164,7 +164,7 @@ def retake(
 ) -> Response:
     module = catalog.module(module_slug)
     if module is None:
-        return not_found(request, catalog)
+        return not_found(request)
     record = learner_records(db, user, catalog)[module.slug]
     if not retake_module(db, user, module, record.passed):
         raise HTTPException(status_code=409, detail="retake")

@@ -34,6 +34,14 @@ def refuse(db: DbSession, actor: User, what: str) -> HTTPException:
     return HTTPException(status_code=404)
 
 
+def own_cohorts(db: DbSession, user: User, asked: int | None) -> list[Cohort]:
+    """The supervisor's cohorts; asking for any other cohort is refused (404 and audited)."""
+    cohorts = supervision.cohorts_of(db, user)
+    if asked is not None and asked not in {c.id for c in cohorts}:
+        raise refuse(db, user, f"cohort:{asked}")
+    return cohorts
+
+
 def _filters(cohort: str, grade: str, module: str, sort: str, catalog: Catalog) -> Filters:
     return Filters(
         cohort_id=int(cohort) if cohort.isdigit() else None,
@@ -55,9 +63,7 @@ def dashboard(
     sort: str = "name",
 ) -> HTMLResponse:
     filters = _filters(cohort, grade, module, sort, catalog)
-    cohorts = supervision.cohorts_of(db, user)
-    if filters.cohort_id is not None and filters.cohort_id not in {c.id for c in cohorts}:
-        raise refuse(db, user, f"cohort:{filters.cohort_id}")
+    cohorts = own_cohorts(db, user, filters.cohort_id)
     context = _dashboard(db, user, catalog, filters, cohorts)
     return render(request, "pages/supervise.html", context, fragment="partials/_matrix.html")
 
@@ -89,9 +95,7 @@ def invite(
     cohort: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     cohort_id = int(cohort) if cohort.isdigit() else None
-    cohorts = supervision.cohorts_of(db, user)
-    if cohort_id is not None and cohort_id not in {c.id for c in cohorts}:
-        raise refuse(db, user, f"cohort:{cohort_id}")
+    cohorts = own_cohorts(db, user, cohort_id)
     created = supervision.create_invite(db, user, cohort_id)
     link = f"{request.app.state.settings.base_url}/invite/{created.code}"
     invitation = {"code": created.code, "link": link, "expires": created.expires_at}
@@ -138,8 +142,7 @@ def export(
             raise refuse(db, user, scope)
         users = users.where(User.id == int(ident))
     elif kind == "cohort" and ident.isdigit():
-        if int(ident) not in {c.id for c in supervision.cohorts_of(db, user)}:
-            raise refuse(db, user, scope)
+        own_cohorts(db, user, int(ident))
         users = users.where(col(User.id).in_(supervision.cohort_member_ids(int(ident))))
     elif scope != "all":
         raise HTTPException(status_code=422, detail="scope")

@@ -3,7 +3,7 @@
 from app.models.content import LessonVersion
 from app.models.lab import Annotation, Dataset, DrillAttempt
 from app.models.learning import Attempt, LessonProgress
-from app.models.people import Grade, LoginFailure, Role, User, UserSession
+from app.models.people import Grade, LoginFailure, PasswordReset, Role, User, UserSession
 from app.models.records import AuditEvent, Certificate, ModuleCompletion, Reflection
 from app.models.supervision import Cohort, CohortMember, CohortSupervisor, Invite, Supervision
 
@@ -23,6 +23,7 @@ __all__ = [
     "LessonVersion",
     "LoginFailure",
     "ModuleCompletion",
+    "PasswordReset",
     "Reflection",
     "Role",
     "Supervision",

@@ -22,6 +22,10 @@ class Dataset(SQLModel, table=True):
     values_text: str
     labels_text: str = ""
     denominators_text: str = ""
+    # Freeze, parts and exclusions as typed (1-based point numbers), so they come back as left.
+    freeze_text: str = Field(default="", max_length=20)
+    parts_text: str = Field(default="", max_length=400)
+    exclude_text: str = Field(default="", max_length=400)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

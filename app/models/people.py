@@ -63,3 +63,17 @@ class LoginFailure(SQLModel, table=True):
     email: str = Field(max_length=254, index=True)
     address: str = Field(max_length=64, index=True)
     at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class PasswordReset(SQLModel, table=True):
+    """A single-use reset link. The email holds a random token; only its SHA-256 is stored here."""
+
+    __tablename__ = "password_reset"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
+    # The admin who issued it, for trusts that block outside email; empty when the user asked.
+    issued_by: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")

@@ -33,6 +33,9 @@ class Invite(SQLModel, table=True):
     expires_at: datetime
     used_by: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
     used_at: datetime | None = None
+    # Who the supervisor meant it for, so the pending list says so; optional.
+    invitee_name: str = Field(default="", max_length=200)
+    invitee_email: str = Field(default="", max_length=254)
 
 
 class Cohort(SQLModel, table=True):

@@ -44,7 +44,7 @@ def set_session_cookie(request: Request, response: Response, token: str) -> None
         max_age=settings.session_absolute_days * 24 * 3600,
         httponly=True,
         samesite="lax",
-        secure=settings.secure_cookies,
+        secure=settings.uses_https(request.url.scheme),
         path="/",
     )
 

@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response, Stream
 from app.catalog import Catalog
 from app.deps import CatalogDep, DbSession, require_role
 from app.models import AuditEvent, Cohort, Grade, Role, User
-from app.services import exports, supervision
+from app.services import exports, links, supervision
 from app.services.dashboard import SORTS, Filters, matrix
 from app.services.trainee import trainee_detail
 from app.templating import render
@@ -97,7 +97,7 @@ def invite(
     cohort_id = int(cohort) if cohort.isdigit() else None
     cohorts = own_cohorts(db, user, cohort_id)
     created = supervision.create_invite(db, user, cohort_id)
-    link = f"{request.app.state.settings.base_url}/invite/{created.code}"
+    link = links.absolute_url(request, f"/invite/{created.code}")
     invitation = {"code": created.code, "link": link, "expires": created.expires_at}
     context = _dashboard(db, user, catalog, Filters(), cohorts, invitation)
     return render(request, "pages/supervise.html", context, status_code=201)
@@ -163,8 +163,8 @@ def optional_date(text: str) -> date | None:
 def stream(
     request: Request, user: User, catalog: CatalogDep, req: exports.ExportRequest, stem: str
 ) -> StreamingResponse:
-    settings = request.app.state.settings
-    body = exports.stream_export(request.app.state.engine, req, catalog, settings.base_url, user)
+    site = links.site_url(request)
+    body = exports.stream_export(request.app.state.engine, req, catalog, site, user)
     extension = "csv" if req.format == "csv" else "json"
     suffix = "-xapi" if req.format == "xapi" else ""
     return StreamingResponse(

@@ -36,7 +36,18 @@ def test_settings_come_from_qi_environment_variables(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("QI_BASE_URL", "https://qi.example.org")
     settings = Settings()
     assert settings.base_url == "https://qi.example.org"
-    assert settings.secure_cookies
+    assert settings.uses_https("http")  # the configured address decides, whatever the request
+
+
+def test_without_a_base_url_links_and_https_follow_the_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("QI_BASE_URL", raising=False)
+    assert Settings().base_url is None
+    assert Settings(base_url=" ").base_url is None
+    assert Settings(base_url="http://qi.example.org/").base_url == "http://qi.example.org"
+    settings = Settings()
+    assert settings.uses_https("https") and not settings.uses_https("http")
 
 
 def test_production_start_up_without_a_secret_stops_with_a_clear_message() -> None:

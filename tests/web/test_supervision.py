@@ -68,7 +68,7 @@ def test_dashboard_shows_a_completed_module(pair, client, engine) -> None:
     page = unescape(client.get("/supervise").text)
     assert "Priya Shah" in page
     assert "Passed" in page and "100%" in page
-    assert "1 completed, 0 in progress" in page
+    assert "1 passed, 0 in progress" in page
     with Session(engine) as db:
         done = db.exec(select(ModuleCompletion)).one()
     assert done.module_slug == MODULE.slug

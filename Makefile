@@ -5,8 +5,31 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PIP_FILTER := grep -v -e 'is ignored' -e '^$$' || true
+# Where `make run` serves: make run PORT=8123 HOST=0.0.0.0. Links follow it unless QI_BASE_URL is set.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
-.PHONY: run test lint format migrate check css clean
+# Can HOST:PORT be bound (as uvicorn binds it, with SO_REUSEADDR)? If not, name a free port.
+define PORT_CHECK
+import socket, sys
+host, port = sys.argv[1], int(sys.argv[2])
+def free(number):
+    family, kind, proto, _, address = socket.getaddrinfo(host, number, type=socket.SOCK_STREAM)[0]
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(address)
+        except OSError:
+            return False
+    return True
+if not free(port):
+    other = next((n for n in range(port + 1, port + 500) if n < 65536 and free(n)), None)
+    hint = f": try make run PORT={other}" if other else ""
+    sys.exit(f"Port {port} is in use on {host}{hint}")
+endef
+export PORT_CHECK
+
+.PHONY: run port-free test lint format migrate check css clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,11 +40,16 @@ $(STAMP): pyproject.toml
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-## run: install, migrate the SQLite database, check the content and serve on :8000
-run: $(STAMP)
+## run: check the port is free, install, migrate the SQLite database, check the content, serve
+run: port-free $(STAMP)
 	$(BIN)/qiskills migrate
 	$(BIN)/qiskills content check
-	$(BIN)/qiskills serve --host 127.0.0.1 --port 8000
+	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C stops it)"
+	$(BIN)/qiskills serve --host $(HOST) --port $(PORT)
+
+## port-free: fail fast, before installing anything, when HOST:PORT is taken
+port-free:
+	@$(PYTHON) -c "$$PORT_CHECK" '$(HOST)' '$(PORT)'
 
 ## test: lint, then the whole suite on SQLite and PostgreSQL, with the browser tests
 test: $(STAMP) node_modules/.package-lock.json

@@ -108,7 +108,10 @@ def cmd_users_reset_password(args: argparse.Namespace) -> int:
     if token is None:
         print(f"No account has the email address {args.email}", file=sys.stderr)
         return 1
-    print(password_reset.reset_link(settings, token))
+    link = password_reset.reset_link(settings, token)
+    print(link)
+    if not link.startswith("http"):
+        print("Put the site's address in front (set QI_BASE_URL to print it).", file=sys.stderr)
     print("It works once, for 1 hour. Give it to the person yourself.", file=sys.stderr)
     return 0
 

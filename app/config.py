@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.security.signing import GENERATE_KEY, decode_seed
@@ -36,7 +36,8 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'qiskills.db'}"
     secret_key: str = DEV_SECRET_KEY
     content_dir: Path = PROJECT_ROOT / "content"
-    base_url: str = "http://127.0.0.1:8000"
+    # The public address for links; None: the address each request came to (services/links.py).
+    base_url: str | None = None
     # A shift-length idle timeout suits shared ward computers; the absolute cap ends every session.
     session_idle_minutes: int = 12 * 60
     session_absolute_days: int = 7
@@ -51,6 +52,14 @@ class Settings(BaseSettings):
     smtp_url: str = ""
     mail_from: str = "QI Skills <no-reply@localhost>"
     mail_outbox_dir: Path = PROJECT_ROOT / "var" / "outbox"
+
+    @field_validator("base_url")
+    @classmethod
+    def _blank_base_url_is_unset(cls, value: str | None) -> str | None:
+        """An empty QI_BASE_URL means "not set"; a trailing slash is dropped."""
+        if value is None:
+            return None
+        return value.strip().rstrip("/") or None
 
     @model_validator(mode="after")
     def _production_needs_a_real_secret(self) -> Settings:
@@ -97,13 +106,24 @@ class Settings(BaseSettings):
                 raise ConfigError(f"QI_SMTP_URL is not usable: {exc}") from None
         return self
 
+    @model_validator(mode="after")
+    def _production_needs_a_base_url(self) -> Settings:
+        """Reset emails are built from the site's address: in production it must never come from
+        a Host header the requester chose (link poisoning)."""
+        if self.environment is Environment.production and not self.base_url:
+            raise ConfigError(
+                "QI_BASE_URL must be set in production to the address people use, "
+                "e.g. https://qi.example.nhs.uk"
+            )
+        return self
+
     @property
     def is_production(self) -> bool:
         return self.environment is Environment.production
 
-    @property
-    def secure_cookies(self) -> bool:
-        return self.base_url.startswith("https://")
+    def uses_https(self, scheme: str) -> bool:
+        """Secure cookies and HSTS: QI_BASE_URL's scheme when set, else the request's own scheme."""
+        return (self.base_url or f"{scheme}://").startswith("https://")
 
 
 @lru_cache

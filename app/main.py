@@ -92,8 +92,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = make_templates(static_version(STATIC_DIR), catalog)
 
     app.add_middleware(GZipMiddleware, minimum_size=500)
-    app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)
-    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
+    app.add_middleware(CsrfCookieMiddleware, https=settings.uses_https)
+    app.add_middleware(SecurityHeadersMiddleware, https=settings.uses_https)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         app.include_router(router)

@@ -53,7 +53,7 @@ def reset_link(request: Request, user_id: int, admin: AdminUser, db: DbSession) 
     if issued is None:
         raise HTTPException(status_code=404)
     target, path = issued
-    reset = {"user": target, "link": absolute_url(request.app.state.settings, path)}
+    reset = {"user": target, "link": absolute_url(request, path)}
     context = {"users": _users(db), "roles": list(Role), "error": None, "reset": reset}
     response = render(request, "pages/admin_users.html", context, status_code=201)
     response.headers["Cache-Control"] = "no-store"

@@ -58,7 +58,7 @@ def set_session_cookie(request: Request, response: Response, token: str) -> None
         max_age=settings.session_absolute_days * 24 * 3600,
         httponly=True,
         samesite="lax",
-        secure=settings.secure_cookies,
+        secure=settings.uses_https(request.url.scheme),
         path="/",
     )
 
@@ -165,7 +165,7 @@ def forgot(request: Request, background: BackgroundTasks, email: FormStr = "") -
         context = {"form": {"email": email}, "errors": {"email": problem}, "sent": False}
         return render(request, "pages/password_forgot.html", context, status_code=422)
     state = request.app.state
-    link = partial(absolute_url, state.settings)
+    link = partial(absolute_url, request)
     background.add_task(
         password_reset.request_by_email, state.engine, state.settings, normalised, link
     )

@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from app.config import Settings
 from app.deps import AdminUser, CurrentUser, DbSession
 from app.models import Certificate, User
-from app.services import certificates
+from app.services import certificates, links
 from app.services.certificate_pdf import certificate_pdf
 from app.templating import render
 
@@ -25,6 +25,11 @@ router = APIRouter()
 
 def _settings(request: Request) -> Settings:
     return request.app.state.settings
+
+
+def verify_url(request: Request, cert_id: str) -> str:
+    """The public check's full address, as printed on the page, in the QR code and in the PDF."""
+    return links.absolute_url(request, certificates.verify_path(cert_id))
 
 
 def qr_svg(url: str) -> Markup:
@@ -58,7 +63,7 @@ def certificate_download(
     result = certificates.check(settings, _owned(db, user, cert_id))
     if result.status != "valid" or result.view is None:  # never print a revoked or broken one
         raise HTTPException(status_code=404)
-    body = certificate_pdf(result.view, certificates.verify_url(settings, cert_id))
+    body = certificate_pdf(result.view, verify_url(request, cert_id))
     headers = {
         "Content-Disposition": f'attachment; filename="qi-skills-certificate-{cert_id}.pdf"',
         "Cache-Control": "private, no-store",
@@ -72,7 +77,7 @@ def certificate_page(
 ) -> HTMLResponse:
     settings = _settings(request)
     result = certificates.check(settings, _owned(db, user, cert_id))
-    url = certificates.verify_url(settings, cert_id)
+    url = verify_url(request, cert_id)
     context = {"result": result, "verify_url": url, "qr": qr_svg(url), "new": new}
     return render(request, "pages/certificate.html", context)
 

@@ -16,9 +16,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response, Stream
 from app.catalog import Catalog
 from app.deps import CatalogDep, DbSession, require_role
 from app.models import AuditEvent, Cohort, Grade, Role, User
-from app.services import exports, supervision
+from app.services import exports, links, supervision
 from app.services.dashboard import SORTS, Filters, matrix
-from app.services.links import absolute_url
 from app.services.trainee import trainee_detail
 from app.templating import render
 
@@ -108,7 +107,7 @@ def invite(
         context = _dashboard(db, user, catalog, Filters(), cohorts, None, errors, typed)
         return render(request, "pages/supervise.html", context, status_code=422)
     created = supervision.create_invite(db, user, cohort_id, invitee_name, invitee_email)
-    link = absolute_url(request.app.state.settings, f"/invite/{created.code}")
+    link = links.absolute_url(request, f"/invite/{created.code}")
     invitation = {
         "code": created.code,
         "link": link,
@@ -179,8 +178,8 @@ def optional_date(text: str) -> date | None:
 def stream(
     request: Request, user: User, catalog: CatalogDep, req: exports.ExportRequest, stem: str
 ) -> StreamingResponse:
-    settings = request.app.state.settings
-    body = exports.stream_export(request.app.state.engine, req, catalog, settings.base_url, user)
+    site = links.site_url(request)
+    body = exports.stream_export(request.app.state.engine, req, catalog, site, user)
     extension = "csv" if req.format == "csv" else "json"
     suffix = "-xapi" if req.format == "xapi" else ""
     return StreamingResponse(

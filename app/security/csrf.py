@@ -7,6 +7,7 @@ A cross-site page can neither read the cookie nor compute the HMAC.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from http.cookies import SimpleCookie
 
 from fastapi import HTTPException, Request
@@ -21,11 +22,14 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class CsrfCookieMiddleware:
-    """Give each browser a CSRF cookie and put its value on scope state for the token."""
+    """Give each browser a CSRF cookie and put its value on scope state for the token.
 
-    def __init__(self, app: ASGIApp, *, secure: bool) -> None:
+    `https(scheme)` says whether the cookie is Secure for a request with that scheme.
+    """
+
+    def __init__(self, app: ASGIApp, *, https: Callable[[str], bool]) -> None:
         self.app = app
-        self.secure = secure
+        self.https = https
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -40,7 +44,7 @@ class CsrfCookieMiddleware:
         async def send_with_cookie(message: Message) -> None:
             if fresh and message["type"] == "http.response.start":
                 attrs = f"{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax"
-                if self.secure:
+                if self.https(scope.get("scheme", "http")):
                     attrs += "; Secure"
                 message["headers"] = [*message.get("headers", []), (b"set-cookie", attrs.encode())]
             await send(message)

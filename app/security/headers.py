@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = (
@@ -21,21 +23,23 @@ HEADERS = [
 class SecurityHeadersMiddleware:
     """Pure ASGI middleware, so it adds no per-request task overhead on the hot paths."""
 
-    def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
+    def __init__(self, app: ASGIApp, *, https: Callable[[str], bool] = lambda _: False) -> None:
         self.app = app
+        self.https = https  # HSTS only when the site is served over https
         self.headers = [*HEADERS]
-        if hsts:
-            self.headers.append((b"strict-transport-security", b"max-age=31536000"))
+        self.https_headers = [*HEADERS, (b"strict-transport-security", b"max-age=31536000")]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
+        ours = self.https_headers if self.https(scope.get("scheme", "http")) else self.headers
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 existing = {k.lower() for k, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in self.headers if k not in existing]
+                extra = [(k, v) for k, v in ours if k not in existing]
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 

@@ -52,8 +52,9 @@ def parse_iso_z(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
-def verify_url(settings: Settings, cert_id: str) -> str:
-    return f"{settings.base_url.rstrip('/')}/verify/{cert_id}"
+def verify_path(cert_id: str) -> str:
+    """Where anyone checks a certificate; services/links.py makes it absolute."""
+    return f"/verify/{cert_id}"
 
 
 def build_payload(

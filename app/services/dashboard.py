@@ -9,10 +9,11 @@ from sqlmodel import Session, col
 from app.catalog import Catalog
 from app.catalog.schema import Module
 from app.models import User
-from app.services.records import ModuleRecord, records_for
+from app.services.records import ModuleRecord, Status, records_for
 from app.services.supervision import cohort_member_ids, visible_trainees
 
 SORTS = ("name", "grade", "progress")
+UNFINISHED = (Status.in_progress, Status.failed)  # started, and no pass yet
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def matrix(db: Session, supervisor: User, catalog: Catalog, filters: Filters) ->
         Total(
             module=m,
             completed=sum(r.cells[i].passed for r in rows),
-            in_progress=sum(r.cells[i].status in ("In progress", "Below pass mark") for r in rows),
+            in_progress=sum(r.cells[i].state in UNFINISHED for r in rows),
         )
         for i, m in enumerate(modules)
     ]

@@ -20,10 +20,10 @@ from sqlalchemy import Engine, Select
 from sqlmodel import Session, col, select
 
 from app.catalog import Catalog
-from app.catalog.schema import GPC_DOMAINS
+from app.catalog.schema import GPC_DOMAINS, RCP_SKILLS
 from app.models import Attempt, AuditEvent, User
 from app.models.content import as_utc
-from app.services.records import ModuleRecord, records_for
+from app.services.records import ModuleRecord, VersionDates, records_for, version_dates
 
 BATCH = 100
 FIELDS = (
@@ -35,19 +35,24 @@ FIELDS = (
     "organisation",
     "module_id",
     "module_title",
+    "status",
     "content_version",
     "started_at",
     "completed_at",
     "time_spent_minutes",
+    "answers",
     "attempts",
     "best_score",
     "pass_mark",
-    "result",
     "outcomes_achieved",
     "gpc_mapping",
+    "rcp_skills",
     "certificate_id",
     "certificate_url",
 )
+# JSON carries the full content hash too; CSV keeps the short, readable version only.
+_AFTER = FIELDS.index("content_version") + 1
+JSON_FIELDS = (*FIELDS[:_AFTER], "content_version_hash", *FIELDS[_AFTER:])
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json", "xapi": "application/json"}
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -105,19 +110,22 @@ def record_dicts(
     db: Session, req: ExportRequest, catalog: Catalog, base_url: str
 ) -> Iterator[tuple[User, ModuleRecord, dict[str, object]]]:
     start, end = _bounds(req)
+    dates = version_dates(db)  # one small query per export, not per batch
     for batch in learner_batches(db, req.users):
         records = records_for(db, batch, catalog)
         for user in batch:
             for module in catalog.modules:
                 record = records[user.id][module.slug]
                 if in_range(record, start, end):
-                    yield user, record, _row(user, record, base_url)
+                    yield user, record, _row(user, record, base_url, dates)
 
 
-def _row(user: User, record: ModuleRecord, base_url: str) -> dict[str, object]:
+def _row(user: User, record: ModuleRecord, base_url: str, dates: VersionDates) -> dict[str, object]:
+    """One module of one learner, in JSON_FIELDS order; the CSV writes FIELDS of it."""
     module = record.module
     outcomes = {o.id: o for o in module.outcomes}
     gpc = sorted({d for o in module.outcomes for d in o.gpc})
+    skills = {s for o in module.outcomes for s in o.rcp}
     return {
         "name": user.name,
         "email": user.email,
@@ -127,16 +135,19 @@ def _row(user: User, record: ModuleRecord, base_url: str) -> dict[str, object]:
         "organisation": user.organisation,
         "module_id": module.slug,
         "module_title": module.title,
-        "content_version": record.content_version,
+        "status": str(record.state),
+        "content_version": record.content_label(dates),
+        "content_version_hash": record.content_version,
         "started_at": iso(record.started_at),
         "completed_at": iso(record.completed_at),
-        "time_spent_minutes": record.minutes_spent,
+        "time_spent_minutes": record.minutes_spent,  # None (blank) when not measured
+        "answers": record.answers,
         "attempts": record.attempts,
         "best_score": record.score,
-        "pass_mark": module.pass_mark,
-        "result": record.result,
-        "outcomes_achieved": [outcomes[o].text for o in record.outcomes_achieved if o in outcomes],
+        "pass_mark": record.pass_mark,
+        "outcomes_achieved": [outcomes[o].text for o in record.outcomes_in_order],
         "gpc_mapping": [f"Domain {d}: {GPC_DOMAINS[d]}" for d in gpc],
+        "rcp_skills": [name for key, name in RCP_SKILLS.items() if key in skills],
         "certificate_id": record.certificate_id or "",
         "certificate_url": f"{base_url}/verify/{record.certificate_id}"
         if record.certificate_id

@@ -24,7 +24,7 @@ from app.security.passwords import hash_password, password_problem
 from app.security.tokens import digest, new_token
 from app.services import mail
 from app.services.accounts import find_by_email
-from app.services.links import absolute_url
+from app.services.links import configured_url
 
 logger = logging.getLogger("qiskills.password_reset")
 LIFETIME = timedelta(hours=1)
@@ -42,8 +42,9 @@ def reset_path(token: str) -> str:
 
 
 def reset_link(settings: Settings, token: str) -> str:
-    """The full link, for the command line (no request there: QI_BASE_URL is the base)."""
-    return absolute_url(settings, reset_path(token))
+    """The link for the command line (no request there: QI_BASE_URL is the base, and without
+    it the path alone)."""
+    return configured_url(settings, reset_path(token))
 
 
 def issue(db: Session, user: User, admin: User | None = None, via: str = "") -> str:

@@ -1,26 +1,113 @@
 """A learner's record per module, computed in bulk for many learners with a handful of queries.
 
 The dashboard, the exports and a trainee's own download all read records from here, so one set of
-rules decides status, score and pass or fail.
+rules decides status, score, time, attempts and content version.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from functools import cached_property, lru_cache
+from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.catalog import Catalog
 from app.catalog.schema import Lesson, Module
-from app.models import Attempt, Certificate, LessonProgress, ModuleCompletion, User
+from app.models import (
+    Attempt,
+    Certificate,
+    LessonProgress,
+    LessonVersion,
+    ModuleCompletion,
+    User,
+)
 from app.models.content import as_utc
 
-TIME_CAP = 3  # a lesson's counted time is at most 3 x its estimated minutes
+# Time spent is measured, never estimated: see `active_minutes`.
+IDLE_GAP = timedelta(minutes=15)  # a longer pause between two actions is a break: it counts nothing
+SAME_ACTION = timedelta(seconds=2)  # stamps this close are one action (an answer and its progress)
+
+
+class Status(StrEnum):
+    """A module's status in a record, as exports name it.
+
+    - not started: nothing answered in the module.
+    - in progress: started, some lessons not done yet (including after a retake).
+    - failed: every lesson done, but the module score is below the pass mark.
+    - passed: every lesson done and the score at or above a pass mark above 0.
+    - completed: every lesson done in a module whose pass mark is 0, so there was nothing to pass.
+    """
+
+    not_started = "not started"
+    in_progress = "in progress"
+    completed = "completed"
+    passed = "passed"
+    failed = "failed"
+
+
+LABELS = {
+    Status.not_started: "Not started",
+    Status.in_progress: "In progress",
+    Status.completed: "Completed",
+    Status.passed: "Passed",
+    Status.failed: "Below pass mark",
+}
+
+
+def active_minutes(moments: Iterable[datetime]) -> int | None:
+    """Minutes of activity measured from the moments a learner did something in a module.
+
+    The moments are every answer (`attempt.created_at`) and each lesson's start, last activity and
+    completion (`lesson_progress`). Sorted, each gap between two moments counts when it is at most
+    IDLE_GAP: longer gaps are breaks (a closed laptop, a night shift) and count nothing. Moments
+    within SAME_ACTION of each other are one action. Reading before the first answer of a sitting
+    leaves no stamp, so it is not counted. None when no gap could be measured (no moments, or
+    only one action), which exports show as blank: not known, never a guess or an estimate.
+    """
+    ordered = sorted(moments)
+    measured = [b - a for a, b in pairwise(ordered) if SAME_ACTION < b - a <= IDLE_GAP]
+    if not measured:
+        return None
+    return round(sum(measured, timedelta()).total_seconds() / 60)
+
+
+def content_hash(module_version: str, lesson_versions: dict[str, str]) -> str:
+    """SHA-256 of the canonical JSON of {"module": ..., "lessons": {...}}.
+
+    It is the same object a certificate signs as `content_version`, so anyone can recompute it
+    from a certificate and match it to a record.
+    """
+    return _content_hash(module_version, tuple(sorted(lesson_versions.items())))
+
+
+@lru_cache(maxsize=4096)  # an export asks the same few versions for every learner
+def _content_hash(module_version: str, lessons: tuple[tuple[str, str], ...]) -> str:
+    data = {"module": module_version, "lessons": dict(lessons)}
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+VersionDates = dict[tuple[str, str, str], date]
+
+
+def version_dates(db: Session) -> VersionDates:
+    """(module, lesson, version) -> the UTC date it was first served, from `lesson_version`."""
+    rows = db.exec(
+        select(
+            LessonVersion.module_slug,
+            LessonVersion.lesson_slug,
+            LessonVersion.version,
+            LessonVersion.first_loaded_at,
+        )
+    )
+    return {(m, lesson, v): as_utc(at).date() for m, lesson, v, at in rows}
 
 
 @dataclass
@@ -31,14 +118,23 @@ class ModuleRecord:
     last_activity: datetime | None = None
     completed_at: datetime | None = None  # set only when the module is passed
     score: int | None = None
-    attempts: int = 0
-    minutes_spent: int = 0
-    content_version: str = ""
+    answers: int = 0  # questions answered: every attempt row, "try again" included
+    retaken: bool = False
+    pass_mark: int | None = None  # the mark applied: the completion's, else the module's
+    module_version: str = ""
+    lesson_versions: dict[str, str] = field(default_factory=dict)  # lessons touched, as last seen
+    completion_versions: dict[str, str] | None = None  # fixed by the completion when passed
     outcomes_achieved: list[str] = field(default_factory=list)
     certificate_id: str | None = None
     completed_lessons: set[str] = field(default_factory=set)
     started_lessons: set[str] = field(default_factory=set)
     scored_lessons: list[int] = field(default_factory=list, repr=False)
+    moments: list[datetime] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        self.module_version = self.module_version or self.module.version
+        if self.pass_mark is None:
+            self.pass_mark = self.module.pass_mark
 
     @property
     def lessons_total(self) -> int:
@@ -49,19 +145,62 @@ class ModuleRecord:
         return self.completed_at is not None
 
     @property
-    def status(self) -> str:
+    def state(self) -> Status:
         if self.passed:
-            return "Completed"
+            return Status.completed if self.pass_mark == 0 else Status.passed
         if self.lessons_done == self.lessons_total:
-            return "Below pass mark"
-        return "In progress" if self.started_at else "Not started"
+            return Status.failed
+        return Status.in_progress if self.started_at else Status.not_started
 
     @property
-    def result(self) -> str:
-        """Pass or fail once every lesson is done; empty before that."""
-        if self.passed:
-            return "pass"
-        return "fail" if self.lessons_done == self.lessons_total else ""
+    def status(self) -> str:
+        """The state as pages show it."""
+        return LABELS[self.state]
+
+    @cached_property
+    def minutes_spent(self) -> int | None:
+        """Measured minutes (see `active_minutes`); None when not known."""
+        return active_minutes(self.moments)
+
+    @property
+    def attempts(self) -> int:
+        """Module attempts: 0 not started, 1, or 2 once retaken.
+
+        A retake stores only its latest moment (`lesson_progress.attempts_since`), so a second
+        retake cannot be told from the first: 2 means "retaken at least once".
+        """
+        if self.started_at is None:
+            return 0
+        return 2 if self.retaken else 1
+
+    @property
+    def outcomes_in_order(self) -> list[str]:
+        """Achieved outcome ids in the module's order, not the order they were achieved in."""
+        return [o.id for o in self.module.outcomes if o.id in self.outcomes_achieved]
+
+    @property
+    def content_lessons(self) -> dict[str, str]:
+        """Lesson versions the record stands on: the completion's when passed, else each lesson's
+        version as completed or last seen, and the current version of lessons not yet touched."""
+        if self.completion_versions is not None:
+            return self.completion_versions
+        current = {lesson.slug: lesson.version for lesson in self.module.lessons}
+        return current | self.lesson_versions
+
+    @cached_property
+    def content_version(self) -> str:
+        return content_hash(self.module_version, self.content_lessons)
+
+    def content_label(self, dates: VersionDates) -> str:
+        """'3f2a9c1b (2026-11-22)': the hash's first 8 characters and the date its newest lesson
+        version was first served."""
+        seen = [
+            dates[(self.module.slug, slug, version)]
+            for slug, version in self.content_lessons.items()
+            if (self.module.slug, slug, version) in dates
+        ]
+        short = self.content_version[:8]
+        return f"{short} ({max(seen).isoformat()})" if seen else short
 
 
 def module_score(scores: Sequence[int | None]) -> int | None:
@@ -75,8 +214,7 @@ def records_for(
     """user id -> module slug -> record, for every module, from four queries in all."""
     ids = [u.id for u in users]
     out: dict[int, dict[str, ModuleRecord]] = {
-        uid: {m.slug: ModuleRecord(m, content_version=m.version) for m in catalog.modules}
-        for uid in ids
+        uid: {m.slug: ModuleRecord(m) for m in catalog.modules} for uid in ids
     }
     if not ids:
         return out
@@ -85,26 +223,34 @@ def records_for(
         LessonProgress.user_id,
         LessonProgress.module_slug,
         LessonProgress.lesson_slug,
+        LessonProgress.content_version,
         LessonProgress.started_at,
         LessonProgress.last_activity_at,
         LessonProgress.completed_at,
         LessonProgress.score,
+        LessonProgress.attempts_since,
     ).where(col(LessonProgress.user_id).in_(ids))
     for row in db.exec(progress):
         _add_progress(out[row.user_id], row, catalog)
-    for user_id, slug, count in db.exec(
-        select(Attempt.user_id, Attempt.module_slug, func.count())
-        .where(col(Attempt.user_id).in_(ids))
-        .group_by(Attempt.user_id, Attempt.module_slug)
-    ):
-        if slug in out[user_id]:
-            out[user_id][slug].attempts = count
+    # Every answer's time: counted as answers, and the moments time spent is measured from.
+    answers = select(Attempt.user_id, Attempt.module_slug, Attempt.created_at).where(
+        col(Attempt.user_id).in_(ids)
+    )
+    for user_id, slug, created_at in db.exec(answers.execution_options(yield_per=1000)):
+        record = out[user_id].get(slug)
+        if record is not None:
+            moment = as_utc(created_at)
+            record.answers += 1
+            record.moments.append(moment)
+            record.started_at = min(filter(None, [record.started_at, moment]))
     for done in db.exec(select(ModuleCompletion).where(col(ModuleCompletion.user_id).in_(ids))):
         record = out[done.user_id].get(done.module_slug)
         if record is not None:
             record.completed_at = as_utc(done.completed_at)
             record.score = done.score
-            record.content_version = done.module_version
+            record.pass_mark = done.pass_mark
+            record.module_version = done.module_version
+            record.completion_versions = json.loads(done.lesson_versions or "{}")
     for cert_id, user_id, slug in db.exec(
         select(Certificate.id, Certificate.user_id, Certificate.module_slug).where(
             col(Certificate.user_id).in_(ids), col(Certificate.revoked_at).is_(None)
@@ -125,20 +271,19 @@ def _add_progress(records: dict[str, ModuleRecord], row: Any, catalog: Catalog) 
     record.started_at = min(filter(None, [record.started_at, started]))
     record.last_activity = max(filter(None, [record.last_activity, active]))
     record.started_lessons.add(lesson.slug)
-    span = int((active - started).total_seconds() // 60)
-    cap = TIME_CAP * lesson.minutes
+    record.lesson_versions[lesson.slug] = row.content_version
+    record.retaken = record.retaken or row.attempts_since is not None
+    record.moments += [started, active]
     if row.completed_at is not None:
+        record.moments.append(as_utc(row.completed_at))
         record.lessons_done += 1
         record.completed_lessons.add(lesson.slug)
-        record.minutes_spent += min(max(span, lesson.minutes), cap)
         for outcome in lesson.outcome_ids:
             if outcome not in record.outcomes_achieved:
                 record.outcomes_achieved.append(outcome)
         if row.score is not None and record.completed_at is None:
             record.scored_lessons.append(row.score)
             record.score = module_score(record.scored_lessons)
-    else:
-        record.minutes_spent += min(max(span, 0), cap)
 
 
 def learner_records(db: Session, user: User | None, catalog: Catalog) -> dict[str, ModuleRecord]:

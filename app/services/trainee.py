@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlmodel import Session
@@ -9,7 +10,7 @@ from sqlmodel import Session
 from app.catalog import Catalog
 from app.models import User
 from app.services import reflections
-from app.services.records import records_for
+from app.services.records import ModuleRecord, records_for
 
 
 def trainee_detail(db: Session, trainee: User, catalog: Catalog) -> dict[str, Any]:
@@ -26,5 +27,11 @@ def trainee_detail(db: Session, trainee: User, catalog: Catalog) -> dict[str, An
         "reflections": [
             (titles.get((r.module_slug, r.lesson_slug), r.lesson_slug), r) for r in notes
         ],
-        "total_minutes": sum(r.minutes_spent for r in records.values()),
+        "total_minutes": measured_total(records.values()),
     }
+
+
+def measured_total(records: Iterable[ModuleRecord]) -> int | None:
+    """The sum of the modules whose time was measured; None when none was (shown "not known")."""
+    known = [r.minutes_spent for r in records if r.minutes_spent is not None]
+    return sum(known) if known else None

@@ -84,7 +84,7 @@ def test_supervisor_sees_a_trainees_completed_module(
 
     sup.goto(f"{live_url}/supervise")
     row = sup.get_by_role("row", name=re.compile("Tomas Trainee"))
-    expect(row).to_contain_text("Completed")
+    expect(row).to_contain_text("Passed")
     expect(row).to_contain_text("100%")
     assert_accessible(sup)
     with sup.expect_download() as download_info:
@@ -92,4 +92,4 @@ def test_supervisor_sees_a_trainees_completed_module(
     content = download_info.value.path().read_bytes().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(content)))
     done = [r for r in rows if r["name"] == "Tomas Trainee" and r["module_id"] == MODULE.slug]
-    assert len(done) == 1 and done[0]["result"] == "pass" and done[0]["certificate_id"]
+    assert len(done) == 1 and done[0]["status"] == "passed" and done[0]["certificate_id"]

@@ -186,7 +186,12 @@ def test_a_malformed_certificate_key_is_refused_without_echoing_it(environment: 
 
 
 def test_production_accepts_a_real_certificate_key() -> None:
-    settings = Settings(environment="production", secret_key="x7" * 24, certificate_key=KEY)
+    settings = Settings(
+        environment="production",
+        secret_key="x7" * 24,
+        certificate_key=KEY,
+        base_url="https://qi.example.nhs.uk",
+    )
     assert signing.verify(settings, b"x", signing.sign(SETTINGS, b"x"))
 
 

@@ -28,15 +28,37 @@ def test_production_refuses_a_missing_or_placeholder_secret(secret: str) -> None
 
 def test_production_accepts_a_real_secret() -> None:
     key = base64.b64encode(bytes(range(32))).decode()
-    settings = Settings(environment="production", secret_key="x7" * 24, certificate_key=key)
+    settings = Settings(
+        environment="production",
+        secret_key="x7" * 24,
+        certificate_key=key,
+        base_url="https://qi.example.nhs.uk",
+    )
     assert settings.is_production
+
+
+def test_production_refuses_to_build_links_from_the_host_header() -> None:
+    key = base64.b64encode(bytes(range(32))).decode()
+    with pytest.raises(ConfigError, match="QI_BASE_URL"):
+        Settings(environment="production", secret_key="x7" * 24, certificate_key=key)
 
 
 def test_settings_come_from_qi_environment_variables(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QI_BASE_URL", "https://qi.example.org")
     settings = Settings()
     assert settings.base_url == "https://qi.example.org"
-    assert settings.secure_cookies
+    assert settings.uses_https("http")  # the configured address decides, whatever the request
+
+
+def test_without_a_base_url_links_and_https_follow_the_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("QI_BASE_URL", raising=False)
+    assert Settings().base_url is None
+    assert Settings(base_url=" ").base_url is None
+    assert Settings(base_url="http://qi.example.org/").base_url == "http://qi.example.org"
+    settings = Settings()
+    assert settings.uses_https("https") and not settings.uses_https("http")
 
 
 def test_production_start_up_without_a_secret_stops_with_a_clear_message() -> None:

@@ -86,7 +86,7 @@ def test_the_owner_sees_the_certificate_and_downloads_the_pdf(
     assert f"{MODULE.minutes} minutes" in body and "90%" not in body  # the score stays private
     assert MODULE.version[:12] in body
     assert f'href="/certificates/{cert_id}.pdf"' in body and "Download PDF" in body
-    assert f"{settings.base_url}/verify/{cert_id}" in body
+    assert f"{client.base_url}/verify/{cert_id}" in body
     qr = re.search(r"<svg [^>]*>", body)
     assert qr and 'role="img"' in qr.group(0) and 'aria-label="QR code' in qr.group(0)
     assert "style=" not in body  # the CSP allows no inline styles
@@ -100,7 +100,7 @@ def test_the_owner_sees_the_certificate_and_downloads_the_pdf(
     text = pdf_text(pdf.content)
     assert f"Certificate ID: {cert_id}" in text
     assert NAME in text
-    assert f"{settings.base_url}/verify/{cert_id}" in text
+    assert f"{client.base_url}/verify/{cert_id}" in text
 
     mine = client.get("/learning/certificates")
     assert mine.status_code == 200 and f'href="/certificates/{cert_id}"' in mine.text

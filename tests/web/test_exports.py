@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import json
@@ -15,9 +16,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from app.models import AuditEvent
-from app.services.exports import FIELDS, neutralise
-from tests.web.helpers import register
+from app.catalog.schema import RCP_SKILLS
+from app.models import Attempt, AuditEvent, Certificate
+from app.services.certificates import canonical_json
+from app.services.exports import FIELDS, JSON_FIELDS, neutralise
+from tests.web.helpers import csrf, post, register
 from tests.web.supervision_helpers import (
     CATALOG,
     MODULE,
@@ -25,6 +28,7 @@ from tests.web.supervision_helpers import (
     finish_module,
     invite_code,
     supervisor,
+    user_id,
 )
 
 
@@ -56,16 +60,17 @@ def test_csv_has_every_field_and_one_row_per_trainee_and_module(client, supervis
     rows = read_csv(response)
     assert tuple(rows[0]) == FIELDS
     assert len(rows) == 2 * len(CATALOG.modules)
-    done = next(r for r in rows if r["module_id"] == MODULE.slug and r["result"] == "pass")
+    done = next(r for r in rows if r["module_id"] == MODULE.slug and r["status"] == "passed")
     assert done["best_score"] == "100" and done["pass_mark"] == str(MODULE.pass_mark)
     assert done["regulator_number"] == "7654321" and done["grade"] == "F1"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", done["completed_at"])
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", done["started_at"])
     assert done["certificate_id"] and done["certificate_url"].endswith(done["certificate_id"])
-    assert int(done["attempts"]) == sum(len(lesson.questions) for lesson in MODULE.lessons)
-    assert all(o.text in done["outcomes_achieved"] for o in MODULE.outcomes)
+    assert int(done["answers"]) == sum(len(lesson.questions) for lesson in MODULE.lessons)
+    assert done["attempts"] == "1"
+    assert done["outcomes_achieved"] == "; ".join(o.text for o in MODULE.outcomes)
     assert "Domain 6" in done["gpc_mapping"]
-    assert done["content_version"] == MODULE.version
+    assert re.fullmatch(r"[0-9a-f]{8} \(\d{4}-\d\d-\d\d\)", done["content_version"])
 
 
 def test_csv_neutralises_formula_injection(client, supervised) -> None:
@@ -81,7 +86,9 @@ def test_csv_neutralises_formula_injection(client, supervised) -> None:
 def test_json_has_the_same_fields(client, supervised) -> None:
     data = client.get("/supervise/export?format=json").json()
     assert len(data) == 2 * len(CATALOG.modules)
-    assert set(data[0]) == set(FIELDS)
+    assert tuple(data[0]) == JSON_FIELDS and set(JSON_FIELDS) - set(FIELDS) == {
+        "content_version_hash"
+    }
     assert isinstance(data[0]["outcomes_achieved"], list)
 
 
@@ -120,7 +127,7 @@ def test_one_trainee_and_date_range(client, supervised, engine) -> None:
     assert len(one) == len(CATALOG.modules) and len({r["email"] for r in one}) == 1
     today = datetime.now(UTC).date()
     current = read_csv(client.get(f"/supervise/export?date_from={today}&date_to={today}"))
-    assert len(current) == 1 and current[0]["result"] == "pass"
+    assert len(current) == 1 and current[0]["status"] == "passed"
     past = today - timedelta(days=30)
     assert read_csv(client.get(f"/supervise/export?date_from={past}&date_to={past}")) == []
 
@@ -143,3 +150,116 @@ def test_a_trainee_downloads_their_own_complete_record(supervised) -> None:
     page = trainee.get("/learning/record")
     assert page.status_code == 200 and MODULE.title in page.text
     assert json.loads(trainee.get("/learning/record.json").text)[0]["email"]
+
+
+def by_trainee(rows: list[dict], module_slug: str) -> dict[str, dict]:
+    return {r["name"]: r for r in rows if r["module_id"] == module_slug}
+
+
+@pytest.fixture
+def four(client: httpx.Client, server_url: str, engine: Engine):
+    """Trainees who passed (lessons done last-first), failed and retook, answered once, or
+    have not started."""
+    supervisor(client, engine)
+    names = ("Passed", "Retook", "Once", "Idle")
+    browsers = {name: httpx.Client(base_url=server_url, timeout=10) for name in names}
+    emails = {}
+    for name, browser in browsers.items():
+        emails[name] = register(browser, name=name)
+        assert accept(browser, invite_code(client)).status_code == 303
+    backwards = dataclasses.replace(MODULE, lessons=MODULE.lessons[::-1])
+    finish_module(browsers["Passed"], module=backwards)
+    finish_module(browsers["Retook"], wrong_first=2)
+    page = f"/modules/{MODULE.slug}"
+    assert post(browsers["Retook"], f"{page}/retake", {}, page=page).status_code == 303
+    lesson = MODULE.lessons[0]
+    url = f"/modules/{MODULE.slug}/{lesson.slug}"
+    form_key = re.search(r'name="form_key" value="([0-9a-f]+)"', browsers["Once"].get(url).text)
+    question = lesson.questions[0]
+    browsers["Once"].post(
+        f"{url}/questions/{question.id}",
+        data={
+            "answer": "a",
+            "form_key": form_key.group(1),
+            "csrf_token": csrf(browsers["Once"], url),
+        },
+    )
+    yield browsers, emails
+    for browser in browsers.values():
+        browser.close()
+
+
+def test_status_answers_and_attempts_for_every_row(client, four) -> None:
+    rows = read_csv(client.get("/supervise/export?format=csv"))
+    assert {r["status"] for r in rows} <= {"not started", "in progress", "passed", "failed"}
+    mine = by_trainee(rows, MODULE.slug)
+    assert {name: r["status"] for name, r in mine.items()} == {
+        "Passed": "passed",
+        "Retook": "in progress",
+        "Once": "in progress",
+        "Idle": "not started",
+    }
+    questions = sum(len(lesson.questions) for lesson in MODULE.lessons)
+    assert {name: (r["answers"], r["attempts"]) for name, r in mine.items()} == {
+        "Passed": (str(questions), "1"),
+        "Retook": (str(questions), "2"),  # the answers before the retake stay in the record
+        "Once": ("1", "1"),
+        "Idle": ("0", "0"),
+    }
+    others = [r for r in rows if r["module_id"] != MODULE.slug]
+    assert {r["status"] for r in others} == {"not started"}
+
+
+def test_failed_before_a_retake(client, server_url, engine) -> None:
+    supervisor(client, engine)
+    with httpx.Client(base_url=server_url, timeout=10) as trainee:
+        register(trainee, name="Below")
+        accept(trainee, invite_code(client))
+        finish_module(trainee, wrong_first=2)
+    row = by_trainee(read_csv(client.get("/supervise/export?format=csv")), MODULE.slug)["Below"]
+    assert row["status"] == "failed" and row["best_score"] == "50"
+
+
+def test_time_is_measured_never_the_estimate_and_blank_when_unknown(client, four, engine) -> None:
+    browsers, emails = four
+    estimate = str(sum(lesson.minutes for lesson in MODULE.lessons))
+    rows = by_trainee(read_csv(client.get("/supervise/export?format=csv")), MODULE.slug)
+    assert rows["Once"]["time_spent_minutes"] == ""  # one answer: no span to measure
+    assert rows["Idle"]["time_spent_minutes"] == ""
+    assert rows["Passed"]["time_spent_minutes"] in ("", "0")  # done in seconds, not the estimate
+    assert rows["Passed"]["time_spent_minutes"] != estimate
+    data = client.get("/supervise/export?format=json").json()
+    once = next(r for r in data if r["name"] == "Once" and r["module_id"] == MODULE.slug)
+    assert once["time_spent_minutes"] is None
+    assert "not known" in browsers["Once"].get("/learning/record").text
+    # The same answer 6 minutes before the lesson's progress stamps: 6 minutes measured.
+    once_id = user_id(engine, emails["Once"])
+    with Session(engine) as db:
+        attempt = db.exec(select(Attempt).where(Attempt.user_id == once_id)).one()
+        attempt.created_at = attempt.created_at - timedelta(minutes=6)
+        db.add(attempt)
+        db.commit()
+    rows = by_trainee(read_csv(client.get("/supervise/export?format=csv")), MODULE.slug)
+    assert rows["Once"]["time_spent_minutes"] == "6"
+    page = client.get(f"/supervise/trainees/{once_id}").text
+    assert "6 minutes measured" in page
+
+
+def test_versions_skills_and_outcome_order(client, four, engine) -> None:
+    data = client.get("/supervise/export?format=json").json()
+    passed = next(r for r in data if r["name"] == "Passed" and r["module_id"] == MODULE.slug)
+    full = passed["content_version_hash"]
+    assert re.fullmatch(r"[0-9a-f]{64}", full)
+    assert re.fullmatch(rf"{full[:8]} \(\d{{4}}-\d\d-\d\d\)", passed["content_version"])
+    with Session(engine) as db:
+        cert = db.exec(select(Certificate)).one()
+    signed = json.loads(cert.payload)["content_version"]
+    assert full == hashlib.sha256(canonical_json(signed).encode()).hexdigest()
+    # Lessons were done last-first; outcomes still come in the module's order.
+    assert passed["outcomes_achieved"] == [o.text for o in MODULE.outcomes]
+    skills = {s for o in MODULE.outcomes for s in o.rcp}
+    assert passed["rcp_skills"] == [name for key, name in RCP_SKILLS.items() if key in skills]
+    assert passed["rcp_skills"] and passed["gpc_mapping"]
+    rows = read_csv(client.get("/supervise/export?format=csv"))
+    assert "content_version_hash" not in rows[0]
+    assert all(full not in value for value in rows[0].values())

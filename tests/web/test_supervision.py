@@ -67,8 +67,8 @@ def test_dashboard_shows_a_completed_module(pair, client, engine) -> None:
     finish_module(trainee)
     page = unescape(client.get("/supervise").text)
     assert "Priya Shah" in page
-    assert "Completed" in page and "100%" in page
-    assert "1 completed, 0 in progress" in page
+    assert "Passed" in page and "100%" in page
+    assert "1 passed, 0 in progress" in page
     with Session(engine) as db:
         done = db.exec(select(ModuleCompletion)).one()
     assert done.module_slug == MODULE.slug
@@ -119,7 +119,7 @@ def test_the_detail_page_shows_modules_attempts_and_reflections(pair, client, en
     page = client.get(f"/supervise/trainees/{user_id(engine, email)}")
     assert page.status_code == 200
     assert "Try the &lt;sepsis&gt; huddle" in page.text
-    assert MODULE.title in page.text and "Completed" in page.text
+    assert MODULE.title in page.text and "Passed" in page.text
 
 
 def test_ending_supervision_removes_access(pair, client, engine) -> None:
@@ -249,7 +249,7 @@ def test_a_module_below_the_pass_mark_can_be_retaken_and_passed(pair, client) ->
     assert "Well done: you passed the module" in trainee.get(done.headers["location"]).text
     again = post(trainee, f"/modules/{MODULE.slug}/retake", {}, page=f"/modules/{MODULE.slug}")
     assert again.status_code == 409  # a passed module stays passed
-    assert "Completed" in client.get("/supervise").text
+    assert "Passed" in client.get("/supervise").text
 
 
 def test_a_supervisor_cancels_an_unused_invite(client, server_url, engine) -> None:

@@ -87,7 +87,7 @@ def render_svg(
         return left + (i + 0.5) * step
 
     def y(v: float) -> float:  # halves first: hi - lo overflows when both are near 1e308
-        return TOP + PLOT_H * (hi / 2 - v / 2) / (hi / 2 - lo / 2)
+        return TOP + (hi / 2 - v / 2) / (hi / 2 - lo / 2) * PLOT_H
 
     used = sorted({MARKS[v][0] for v in result.variation if v in MARKS})
     out = [
@@ -146,7 +146,7 @@ def _y_scale(result: ChartResult) -> tuple[float, float, list[float]]:
     if hi / 2 - lo / 2 <= size * 1e-12 or hi / 2 - lo / 2 < 1e-300:
         pad = size * 0.1 if size > 1e-300 else 1.0
         lo, hi = lo - pad, hi + pad
-    raw = hi / 8 - lo / 8  # a quarter of the range
+    raw = hi / 4 - lo / 4  # a quarter of the range, without overflowing
     mag = 10.0 ** math.floor(math.log10(raw))
     tick = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
     first, last = math.floor(lo / tick), math.ceil(hi / tick)

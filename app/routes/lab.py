@@ -8,12 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from app.catalog.charts import view_of
-from app.catalog.schema import ChartView
 from app.deps import CurrentUser, DbSession, OptionalUser
 from app.models import Dataset, DrillAttempt, User
 from app.services import datasets
-from app.services.drill import DrillChart, make_drill, score
+from app.services.drill import drill_views, make_drill, score
 from app.services.lab import CHART_NAMES, PROFILE_NAMES, LabChart, lab_chart
 from app.services.lab_input import LabInput, parse_lab_input
 from app.templating import render
@@ -196,15 +194,8 @@ def drill(request: Request, seed: int | None = None) -> Response:
     if not 0 <= seed < 10**9:
         raise HTTPException(status_code=404)
     charts = make_drill(seed)
-    context = {"seed": seed, "charts": _views(charts, reveal=False), "errors": {}}
+    context = {"seed": seed, "charts": drill_views(charts, reveal=False), "errors": {}}
     return render(request, "pages/drill.html", context)
-
-
-def _views(charts: list[DrillChart], *, reveal: bool) -> list[ChartView]:
-    """Before the answers, bare charts (no signal shapes, legend rows or summary); after, all."""
-    return [
-        view_of(c.result, f"Chart {i}", {}, reveal=reveal) for i, c in enumerate(charts, start=1)
-    ]
 
 
 async def _posted(request: Request) -> dict[str, str]:
@@ -233,7 +224,7 @@ def drill_answers(
             for i, a in enumerate(answers, start=1)
             if a not in ("s", "n")
         }
-        views = _views(charts, reveal=False)  # not answered yet: still nothing given away
+        views = drill_views(charts, reveal=False)  # not answered yet: still nothing given away
         context = {"seed": seed, "charts": views, "answers": answers, "errors": errors}
         return render(request, "pages/drill.html", context, status_code=422)
     result = score(charts, answers)
@@ -253,7 +244,7 @@ def drill_answers(
         db.commit()
     context = {
         "seed": seed,
-        "charts": _views(charts, reveal=True),
+        "charts": drill_views(charts, reveal=True),
         "answers": answers,
         "truth": ["s" if c.has_signal else "n" for c in charts],
         "score": result,

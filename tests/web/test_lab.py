@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from app.models import Dataset, DrillAttempt, User
 from app.services.drill import make_drill
+from tests.unit.test_drill import giveaways
 from tests.web.helpers import csrf, register
 
 SHIFT = [62, 58, 65, 60, 57, 63, 61, 59, 64, 60, 58, 62, 70, 72, 69, 74, 71, 73, 75, 72]
@@ -306,3 +307,27 @@ def test_a_dataset_saved_with_odd_values_still_opens(
     assert response.status_code == 200, response.text[:500]
     assert "<h1" in response.text and "Odd" in response.text
     assert_no_python_reprs(response)
+
+
+def figures(html: str) -> list[str]:
+    return re.findall(r"<figure.*?</figure>", html, re.S)
+
+
+def test_the_drill_hides_its_answers_until_they_are_given(client: httpx.Client) -> None:
+    seed = 11
+    charts = make_drill(seed)
+    asked = client.get(f"/lab/drill?seed={seed}").text
+    assert len(figures(asked)) == len(charts)
+    for figure in figures(asked):
+        assert giveaways(unescape(figure)) == [], giveaways(unescape(figure))
+    token = csrf(client, f"/lab/drill?seed={seed}")
+    half = {"csrf_token": token, "seed": str(seed), "chart-1": "s"}  # not all answered: 422
+    missing = client.post("/lab/drill", data=half)
+    assert missing.status_code == 422
+    assert all(giveaways(unescape(f)) == [] for f in figures(missing.text))
+    answers = {f"chart-{i}": "n" for i in range(1, len(charts) + 1)}
+    answered = client.post("/lab/drill", data={"csrf_token": token, "seed": str(seed), **answers})
+    shown = figures(answered.text)
+    for chart, figure in zip(charts, shown, strict=True):
+        if chart.has_signal:
+            assert giveaways(unescape(figure)), "the answer should show the signal"

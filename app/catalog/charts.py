@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from app.catalog.schema import ChartSpec, ChartView, Option
 from app.measurement import (
@@ -16,8 +15,7 @@ from app.measurement import (
     render_svg,
     variation_icon_svg,
 )
-from app.measurement.results import Variation
-from app.measurement.summary import summary_sentences, summary_text, table_rows
+from app.measurement.summary import summary_text, table_rows, without_signals
 
 NO_SIGNAL = "No signal: only random (common cause) variation"
 
@@ -58,16 +56,20 @@ def build_chart(spec: ChartSpec) -> ChartView:
     return view_of(result, spec.title, annotations)
 
 
-def view_of(result: ChartResult, title: str, annotations: dict[int, str]) -> ChartView:
+def view_of(
+    result: ChartResult, title: str, annotations: dict[int, str], *, reveal: bool = True
+) -> ChartView:
+    """The chart as drawn for a page; reveal=False hides every signal, for asking about it."""
     return ChartView(
         title=title,
-        svg=render_svg(result, title=title, annotations=annotations),
-        summary=summary_text(result),
-        rows=tuple(table_rows(result)),
+        svg=render_svg(result, title=title, annotations=annotations, reveal=reveal),
+        summary=summary_text(result, reveal=reveal),
+        rows=tuple(table_rows(result if reveal else without_signals(result))),
         has_limits=result.has_limits,
         centre_name=result.centre_name,
-        rules=tuple(dict.fromkeys(s.rule.value for s in result.signals)),
-        icons=mdc_icons(result),
+        rules=tuple(dict.fromkeys(s.rule.value for s in result.signals)) if reveal else (),
+        icons=mdc_icons(result) if reveal else (),
+        shows_signals=reveal,
     )
 
 
@@ -85,30 +87,7 @@ def mdc_icons(result: ChartResult) -> tuple[tuple[str, str], ...]:
 
 def neutral_view(result: ChartResult, title: str, annotations: dict[int, str]) -> ChartView:
     """The chart as a question asks it: drawn and described without giving the answer away."""
-    n = result.n
-    plain = replace(
-        result,
-        signals=(),
-        point_rules=((),) * n,
-        point_rule=(None,) * n,
-        point_direction=(0,) * n,
-        variation=(Variation.COMMON_CAUSE,) * n,
-        variation_icon=None,
-        assurance=None,
-    )
-    described = summary_sentences(plain)
-    return ChartView(
-        title=title,
-        svg=render_svg(
-            plain, title=title, description=" ".join(described[:2]), annotations=annotations
-        ),
-        summary=" ".join(s for s in described if not s.startswith("No signals")),
-        rows=tuple(table_rows(plain)),
-        has_limits=result.has_limits,
-        centre_name=result.centre_name,
-        rules=(),
-        shows_signals=False,
-    )
+    return view_of(result, title, annotations, reveal=False)
 
 
 def possible_rules(result: ChartResult) -> list[Rule]:

@@ -59,8 +59,8 @@ def analyse(
     profile = profile or QICHARTS2
     y = clean_values(values)
     n = len(y)
-    if n < 2:
-        raise ValueError(f"too few points: a chart needs at least 2 points, not {n}")
+    if n < 1:
+        raise ValueError("too few points: there are no points to chart")
     if all(v is None for v in y):
         raise ValueError("there are no values to chart: every point is missing")
     den = None if denominators is None else clean_values(denominators, what="denominator")

@@ -115,7 +115,7 @@ def _mr_limit(values: Column, calc: Sequence[int], profile: Profile, part_no: in
         raise ValueError(
             f"too few points: part {part_no} needs at least 2 consecutive values for a moving range"
         )
-    if profile.screen_moving_ranges:
+    if profile.screen_moving_ranges and 0 < average < math.inf:  # all equal, or overflowed
         ceiling = profile.mr_screen_factor * average
         average = mean(r for r in ranges if r < ceiling)
         assert average is not None  # the smallest range is always below the ceiling

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.measurement.explain import number
 from app.measurement.results import ChartResult, Variation
@@ -15,6 +15,8 @@ CHART_NAMES = {
     "u": "u chart",
     "c": "c chart",
 }
+
+NO_SIGNALS = "No signals: the variation looks like common cause (random) variation."
 
 VARIATION_TEXT = {
     Variation.COMMON_CAUSE: "common cause",
@@ -61,8 +63,38 @@ def table_rows(result: ChartResult) -> list[TableRow]:
     ]
 
 
-def summary_sentences(result: ChartResult, *, max_signals: int = 8) -> list[str]:
-    """A few sentences: what the chart is, its centre line, each signal, icons and warnings."""
+def without_signals(result: ChartResult) -> ChartResult:
+    """The same chart as it looks before anyone judges it: every point common cause, no signals.
+
+    For a question or a drill asked before its answer, and a series too short to judge.
+    """
+    n = result.n
+    return replace(
+        result,
+        signals=(),
+        point_rules=((),) * n,
+        point_rule=(None,) * n,
+        point_direction=(0,) * n,
+        variation=(Variation.COMMON_CAUSE,) * n,
+        variation_icon=None,
+        assurance=None,
+    )
+
+
+def summary_sentences(
+    result: ChartResult, *, max_signals: int = 8, reveal: bool = True
+) -> list[str]:
+    """A few sentences: what the chart is, its centre line, each signal, icons and warnings.
+
+    reveal=False leaves out everything that judges the chart (signals, "no signals", icons), so
+    a learner can be asked about it first.
+    """
+    if not reveal:
+        return [
+            s
+            for s in summary_sentences(without_signals(result), max_signals=max_signals)
+            if s != NO_SIGNALS
+        ]
     parts = len(result.parts)
     shape = f" in {parts} parts" if parts > 1 else ""
     out = [
@@ -87,7 +119,7 @@ def summary_sentences(result: ChartResult, *, max_signals: int = 8) -> list[str]
             more = len(result.signals) - len(shown)
             out.append(f"And {more} more signal{'s' if more > 1 else ''}: see the table.")
     else:
-        out.append("No signals: the variation looks like common cause (random) variation.")
+        out.append(NO_SIGNALS)
     if result.variation_icon is not None:
         out.append(f"{result.variation_icon.label}.")
     if result.assurance is not None:
@@ -96,6 +128,6 @@ def summary_sentences(result: ChartResult, *, max_signals: int = 8) -> list[str]
     return out
 
 
-def summary_text(result: ChartResult, *, max_signals: int = 8) -> str:
+def summary_text(result: ChartResult, *, max_signals: int = 8, reveal: bool = True) -> str:
     """The summary sentences as one paragraph."""
-    return " ".join(summary_sentences(result, max_signals=max_signals))
+    return " ".join(summary_sentences(result, max_signals=max_signals, reveal=reveal))

@@ -8,13 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from app.catalog.charts import view_of
-from app.catalog.schema import ChartView
 from app.deps import CurrentUser, DbSession, OptionalUser
 from app.models import Dataset, DrillAttempt, User
 from app.services import datasets
-from app.services.drill import DrillChart, make_drill, score
-from app.services.lab import CHART_NAMES, PROFILE_NAMES, lab_chart
+from app.services.drill import drill_views, make_drill, score
+from app.services.lab import CHART_NAMES, PROFILE_NAMES, LabChart, lab_chart
 from app.services.lab_input import LabInput, parse_lab_input
 from app.templating import render
 
@@ -36,12 +34,13 @@ EXAMPLE = {
 def _context(
     data: LabInput, title: str = "", annotations: dict[int, str] | None = None, **extra: Any
 ) -> dict[str, Any]:
-    chart = lab_chart(data, title, annotations) if data.ok else None
+    drawn = lab_chart(data, title, annotations) if data.ok else None
     return {
         "title": title,
         "data": data,
-        "chart": chart if not isinstance(chart, str) else None,
-        "chart_problem": chart if isinstance(chart, str) else None,
+        "chart": drawn.view if isinstance(drawn, LabChart) else None,
+        "too_few": drawn.too_few if isinstance(drawn, LabChart) else None,
+        "chart_problem": drawn if isinstance(drawn, str) else None,
         "chart_names": CHART_NAMES,
         "profile_names": PROFILE_NAMES,
         **extra,
@@ -56,9 +55,14 @@ def lab_form(
     profile: FormStr = "ihi",
     direction: FormStr = "neither",
     target: FormStr = "",
+    freeze: FormStr = "",
+    parts: FormStr = "",
+    exclude: FormStr = "",
 ) -> LabInput:
     """The lab's fields, parsed once for drawing, saving and updating alike."""
-    return parse_lab_input(values, labels, denominators, chart, profile, direction, target)
+    return parse_lab_input(
+        values, labels, denominators, chart, profile, direction, target, freeze, parts, exclude
+    )
 
 
 LabForm = Annotated[LabInput, Depends(lab_form)]
@@ -122,7 +126,7 @@ def _dataset_page(
         "note_form": {},
         **extra,
     }
-    status = 422 if extra.get("note_errors") or data.errors else 200
+    status = 422 if extra.get("note_errors") or (data.errors and request.method == "POST") else 200
     return render(request, "pages/lab_dataset.html", context, status_code=status)
 
 
@@ -190,17 +194,22 @@ def drill(request: Request, seed: int | None = None) -> Response:
     if not 0 <= seed < 10**9:
         raise HTTPException(status_code=404)
     charts = make_drill(seed)
-    context = {"seed": seed, "charts": _views(charts), "errors": {}}
+    context = {"seed": seed, "charts": drill_views(charts, reveal=False), "errors": {}}
     return render(request, "pages/drill.html", context)
 
 
-def _views(charts: list[DrillChart]) -> list[ChartView]:
-    return [view_of(c.result, f"Chart {i}", {}) for i, c in enumerate(charts, start=1)]
+async def _posted(request: Request) -> dict[str, str]:
+    """The drill's fields (one per chart), read on the event loop so the route can be sync."""
+    return {key: str(value) for key, value in (await request.form()).items()}
 
 
 @router.post("/drill", response_class=HTMLResponse)
-async def drill_answers(request: Request, db: DbSession, user: OptionalUser) -> HTMLResponse:
-    form = await request.form()
+def drill_answers(
+    request: Request,
+    db: DbSession,
+    user: OptionalUser,
+    form: Annotated[dict[str, str], Depends(_posted)],
+) -> HTMLResponse:
     try:
         seed = int(str(form.get("seed", "")))
     except ValueError:
@@ -209,13 +218,13 @@ async def drill_answers(request: Request, db: DbSession, user: OptionalUser) -> 
         raise HTTPException(status_code=422)
     charts = make_drill(seed)
     answers = [str(form.get(f"chart-{i}", "")) for i in range(1, len(charts) + 1)]
-    views = _views(charts)
     if any(a not in ("s", "n") for a in answers):
         errors = {
             f"chart-{i}": f"Say whether chart {i} shows a signal"
             for i, a in enumerate(answers, start=1)
             if a not in ("s", "n")
         }
+        views = drill_views(charts, reveal=False)  # not answered yet: still nothing given away
         context = {"seed": seed, "charts": views, "answers": answers, "errors": errors}
         return render(request, "pages/drill.html", context, status_code=422)
     result = score(charts, answers)
@@ -235,7 +244,7 @@ async def drill_answers(request: Request, db: DbSession, user: OptionalUser) -> 
         db.commit()
     context = {
         "seed": seed,
-        "charts": views,
+        "charts": drill_views(charts, reveal=True),
         "answers": answers,
         "truth": ["s" if c.has_signal else "n" for c in charts],
         "score": result,

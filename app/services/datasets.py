@@ -42,6 +42,9 @@ def save(
     dataset.values_text = data.values_text
     dataset.labels_text = data.labels_text
     dataset.denominators_text = data.denominators_text
+    dataset.freeze_text = data.freeze_text
+    dataset.parts_text = data.parts_text
+    dataset.exclude_text = data.exclude_text
     dataset.updated_at = utcnow()
     db.add(dataset)
     db.commit()
@@ -103,4 +106,7 @@ def as_input(dataset: Dataset) -> dict[str, str]:
         "profile": dataset.profile,
         "direction": dataset.direction,
         "target_text": dataset.target_text,
+        "freeze_text": dataset.freeze_text,
+        "parts_text": dataset.parts_text,
+        "exclude_text": dataset.exclude_text,
     }

@@ -10,6 +10,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from app.catalog.charts import view_of
+from app.catalog.schema import ChartView
 from app.measurement import PROFILES, ChartResult, analyse
 
 CHARTS_PER_DRILL = 6
@@ -88,3 +90,11 @@ def score(charts: list[DrillChart], answers: list[str]) -> DrillScore:
             false_alarms += said_signal
             rejections += not said_signal
     return DrillScore(hits, misses, false_alarms, rejections)
+
+
+def drill_views(charts: list[DrillChart], *, reveal: bool) -> list[ChartView]:
+    """Before the answers, bare charts: no signal shapes, legend rows, table column or summary
+    sentence gives the answer away. After, the same charts with everything revealed."""
+    return [
+        view_of(c.result, f"Chart {i}", {}, reveal=reveal) for i, c in enumerate(charts, start=1)
+    ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from app.catalog.charts import view_of
 from app.catalog.schema import ChartView
 from app.measurement import PROFILES, ChartType, analyse
-from app.services.lab_input import LabInput
+from app.services.lab_input import MIN_POINTS, LabInput
 
 CHART_NAMES = {
     ChartType.RUN.value: "Run chart (median)",
@@ -18,10 +20,30 @@ CHART_NAMES = {
 PROFILE_NAMES = {key: profile.name for key, profile in PROFILES.items()}
 
 
+@dataclass(frozen=True)
+class LabChart:
+    """The chart, and when it is too short to judge, a sentence saying so (signals hidden)."""
+
+    view: ChartView
+    too_few: str | None = None
+
+
+def too_few_text(present: int) -> str:
+    values = "1 value" if present == 1 else f"{present} values"
+    return (
+        f"Too few points to judge: with {values}, no rule can tell a signal from noise, so "
+        f"none is applied. Add values until there are at least {MIN_POINTS}."
+    )
+
+
 def lab_chart(
     data: LabInput, title: str, annotations: dict[int, str] | None = None
-) -> ChartView | str:
-    """The chart, or a sentence saying why the engine could not draw it."""
+) -> LabChart | str:
+    """The chart, or a sentence saying why the engine could not draw it.
+
+    Freeze, parts and exclusions arrive as a learner counts points (from 1); the engine
+    counts from 0.
+    """
     try:
         result = analyse(
             data.values,
@@ -29,9 +51,14 @@ def lab_chart(
             profile=data.profile_obj,
             denominators=data.denominators,
             labels=data.labels,
+            freeze=data.freeze,
+            parts=[p - 1 for p in data.parts],
+            exclude=[p - 1 for p in data.exclude],
             direction=data.direction,
             target=data.target,
         )
     except ValueError as exc:
         return f"The chart could not be drawn: {exc}"
-    return view_of(result, title or "Your data", annotations or {})
+    reveal = not data.too_few
+    view = view_of(result, title or "Your data", annotations or {}, reveal=reveal)
+    return LabChart(view, None if reveal else too_few_text(data.present))

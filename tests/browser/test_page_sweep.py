@@ -38,7 +38,17 @@ def test_admin_supervisor_and_trainee_pages(
     page.get_by_role("button", name="Sign in").click()
     page.goto(f"{live_url}/supervise")
     trainee_link = page.get_by_role("link", name="Tess Trainee").get_attribute("href")
+    page.goto(f"{live_url}/lab?example=1")
+    page.get_by_label("Name (to save it)").fill("Sweep dataset")
+    page.get_by_role("button", name="Save this dataset").click()
+    dataset = page.url.removeprefix(live_url)
     for path in (
+        "/",
+        "/modules",
+        "/lab",
+        "/lab?example=1",
+        "/lab/drill?seed=7",
+        dataset,
         "/supervise",
         trainee_link,
         "/admin/users",
@@ -54,6 +64,18 @@ def test_admin_supervisor_and_trainee_pages(
         "/author",
         "/nowhere",
     ):
-        page.goto(f"{live_url}{path}")
-        assert_accessible(page)
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+        check_page(page, f"{live_url}{path}")
+
+
+PYTHON_REPR = re.compile(r"built-in method|object at 0x|<bound method")
+
+
+def check_page(page: Page, url: str) -> None:
+    """Every swept page: axe-clean, no sideways scroll at 320 px, and no Python object printed
+    by a template (the lab once showed "<built-in method values of dict object at 0x...>")."""
+    page.goto(url)
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), url
+    text = page.content() + page.locator("body").inner_text()
+    found = PYTHON_REPR.search(text)
+    assert found is None, f"{url} prints a Python object: {text[found.start() - 80 :][:200]}"

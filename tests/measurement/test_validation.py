@@ -10,7 +10,6 @@ import pytest
 from app.measurement import IHI, analyse
 
 BAD: list[Any] = [
-    pytest.param(([1.0],), {}, "too few points", id="one-point"),
     pytest.param(([],), {}, "too few points", id="no-points"),
     pytest.param(([None, None, None],), {}, "every point is missing", id="all-missing"),
     pytest.param(([1, math.nan, 3],), {}, "point 2 is not a number (NaN)", id="nan"),
@@ -83,3 +82,17 @@ def test_bad_input_is_refused_clearly(
 def test_missing_values_are_allowed() -> None:
     result = analyse([1, None, 3, 4], "run")
     assert result.values == (1, None, 3, 4)
+
+
+def test_one_point_is_charted_as_qicharts2_does() -> None:
+    """One point has a centre line (itself) and nothing to judge; it is not refused."""
+    result = analyse([7.0], "run")
+    assert result.centre == (7.0,) and result.signals == ()
+    assert analyse([3.0], "c").centre == (3.0,)
+
+
+def test_all_equal_values_give_an_i_chart_with_zero_width_limits() -> None:
+    """Screening moving ranges of 0 used to fail an assertion; there is nothing to screen."""
+    result = analyse([5.0] * 12, "i")
+    assert result.centre[0] == result.lower[0] == result.upper[0] == 5.0
+    assert result.signals == ()

@@ -30,13 +30,13 @@ explanation: Because.
 """
 
 
+WRONG = "  - text: Wrong\n    correct: false\n    feedback: No.\n"
+RIGHT = "  - text: Right\n    correct: true\n    feedback: Yes.\n"
+
+
 def single(qid: str, right_first: bool = False) -> str:
     text = SINGLE.format(qid=qid, right_text="Right")
-    if right_first:  # swap the first two options
-        head, rest = text.split("  - text: Wrong\n    correct: false\n    feedback: No.\n", 1)
-        right, tail = rest.split("  - text: None", 1)
-        text = head + right + "  - text: Wrong\n    correct: false\n    feedback: No.\n  - text: None" + tail
-    return text
+    return text.replace(WRONG + RIGHT, RIGHT + WRONG) if right_first else text
 
 
 def content_check(path: Path) -> subprocess.CompletedProcess[str]:
@@ -95,8 +95,16 @@ def test_a_link_to_a_missing_module_or_lesson_is_a_warning_with_its_line(tmp_pat
     assert report.errors == []
     found = [(w.path.name, w.line, w.reason) for w in report.warnings]
     assert found == [
-        ("01-one.md", 8, "link '/modules/measures' goes to a module that does not exist: 'measures'"),
-        ("01-one.md", 10, "link '../nowhere/lesson' goes to a module that does not exist: 'nowhere'"),
+        (
+            "01-one.md",
+            8,
+            "link '/modules/measures' goes to a module that does not exist: 'measures'",
+        ),
+        (
+            "01-one.md",
+            10,
+            "link '../nowhere/lesson' goes to a module that does not exist: 'nowhere'",
+        ),
         (
             "01-one.md",
             10,

@@ -57,7 +57,7 @@ def test_a_lesson_needs_every_question_answered_before_it_is_done(client: httpx.
 
 def test_completing_lessons_moves_the_bar_ticks_and_scores(client: httpx.Client) -> None:
     register(client)
-    first, second = MODULE.lessons[0], MODULE.lessons[1]
+    first = MODULE.lessons[0]
     assert progress_of(client.get("/modules").text, MODULE.slug) == (0, len(MODULE.lessons))
     answer_all(client, first, first_wrong=1)
     response = complete(client, first)

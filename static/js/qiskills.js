@@ -3,7 +3,7 @@
   "use strict";
   var on = document.addEventListener.bind(document);
 
-  // After a swap, focus what changed so screen readers announce it.
+  // Focus what a swap changed, for screen readers.
   on("htmx:afterSwap", function (e) {
     var target = e.detail.target;
     var swapped = target && target.id && document.getElementById(target.id);
@@ -17,8 +17,7 @@
     focus.focus();
   });
 
-  // A failed request is never silent. Errors swap nothing (htmx-config), so the input stays;
-  // say so in role="alert" near what sent it, or atop a result shown elsewhere (the lab).
+  // A failed request is never silent (see docs/architecture.md).
   function fail(e) {
     var elt = e.detail.elt, target = e.detail.target, status = e.detail.xhr.status;
     var alert = elt.qiAlert || (elt.qiAlert = document.createElement("p"));

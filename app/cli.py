@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from app.catalog import ContentErrors
-from app.catalog.loader import scan
+from app.catalog.loader import check
 from app.config import ConfigError, get_settings
 
 
@@ -39,15 +39,17 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 def cmd_content_check(args: argparse.Namespace) -> int:
     path = Path(args.path) if args.path else get_settings().content_dir
-    modules, errors = scan(path)
-    for error in sorted(errors):
-        print(error)
+    report = check(path)
+    modules, errors = report.modules, report.errors
+    for problem in sorted([*errors, *report.warnings], key=lambda p: (str(p.path), p.line)):
+        print(problem)
     if errors:
         print(f"{len(errors)} error(s) in {path}", file=sys.stderr)
         return 1
     lessons = sum(len(m.lessons) for m in modules)
     questions = sum(len(lesson.questions) for m in modules for lesson in m.lessons)
-    print(f"ok: {len(modules)} module(s), {lessons} lesson(s), {questions} question(s)")
+    warned = f", {len(report.warnings)} warning(s)" if report.warnings else ""
+    print(f"ok: {len(modules)} module(s), {lessons} lesson(s), {questions} question(s){warned}")
     return 0
 
 

@@ -16,6 +16,18 @@ class ContentError:
         return f"{self.path}:{self.line}: {self.reason}"
 
 
+@dataclass(frozen=True, order=True)
+class ContentWarning:
+    """Something an author should look at that does not stop the content loading."""
+
+    path: Path
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: warning: {self.reason}"
+
+
 class ContentErrors(Exception):
     """Raised when content has any error; carries all of them, not just the first."""
 

@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.catalog.errors import ContentError, ContentErrors
-from app.catalog.parse import ParsedLesson, parse_lesson, parse_module
+from app.catalog.errors import ContentError, ContentErrors, ContentWarning
+from app.catalog.parse import ParsedLesson, ParsedModule, parse_lesson, parse_module
 from app.catalog.schema import Lesson, LessonSpec, Module, ModuleSpec, Outcome, Reference
+from app.catalog.warnings import answer_position_warnings, link_warnings
 
 NAME = re.compile(r"^(?P<pos>[0-9]{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 MODULE_FILE = "module.md"
@@ -36,6 +37,10 @@ class Catalog:
         return (module, lesson) if module and lesson else None
 
     @property
+    def lessons(self) -> tuple[Lesson, ...]:
+        return tuple(lesson for m in self.modules for lesson in m.lessons)
+
+    @property
     def version(self) -> str:
         digest = hashlib.sha256()
         for m in self.modules:
@@ -53,29 +58,65 @@ def load_catalog(content_dir: Path) -> Catalog:
     return Catalog.of(modules)
 
 
+@dataclass
+class Report:
+    """What `content check` reports: the modules that loaded, errors, and warnings."""
+
+    modules: list[Module]
+    errors: list[ContentError]
+    warnings: list[ContentWarning]
+
+
 def scan(path: Path) -> tuple[list[Module], list[ContentError]]:
     """Check a content directory, its modules/ folder, or one module folder (or a file in it)."""
+    report = check(path)
+    return report.modules, report.errors
+
+
+def check(path: Path) -> Report:
+    """scan, with the warnings too (they never stop the content loading)."""
     path = Path(path)
     if path.is_file():
         path = path.parent
     if (path / MODULE_FILE).exists():
-        module_dirs = [path]
+        module_dirs, root = [path], path.parent
     elif (path / "modules").is_dir():
         module_dirs, errors = _module_dirs(path / "modules")
+        root = path / "modules"
     elif path.is_dir() and path.name == "modules":
         module_dirs, errors = _module_dirs(path)
+        root = path
     else:
-        return [], [ContentError(path, 1, "no content here: expected a modules/ folder")]
+        missing = ContentError(path, 1, "no content here: expected a modules/ folder")
+        return Report([], [missing], [])
     if len(module_dirs) == 1 and (path / MODULE_FILE).exists():
         errors = []
+    known = _known_pages(root)
     modules: list[Module] = []
+    warnings: list[ContentWarning] = []
     for module_dir in module_dirs:
-        module, module_errors = _load_module(module_dir)
+        module, module_errors, module_warnings = _load_module(module_dir, known)
         errors += module_errors
+        warnings += module_warnings
         if module is not None:
             modules.append(module)
     errors += _clashes(modules, module_dirs)
-    return modules, errors
+    return Report(modules, errors, sorted(warnings))
+
+
+def _known_pages(root: Path) -> dict[str, set[str]]:
+    """Module slug -> lesson slugs, from the folder names beside the module(s) checked, so a
+    link to another module is judged even when one module folder is checked alone."""
+    known: dict[str, set[str]] = {}
+    for folder in _visible(root) if root.is_dir() else []:
+        match = NAME.match(folder.name)
+        if folder.is_dir() and match and (folder / MODULE_FILE).is_file():
+            known[match["slug"]] = {
+                m["slug"]
+                for f in _visible(folder)
+                if f.suffix == ".md" and (m := NAME.match(f.stem)) is not None
+            }
+    return known
 
 
 def _visible(folder: Path) -> list[Path]:
@@ -96,13 +137,15 @@ def _module_dirs(modules_dir: Path) -> tuple[list[Path], list[ContentError]]:
     return dirs, errors
 
 
-def _load_module(folder: Path) -> tuple[Module | None, list[ContentError]]:
+def _load_module(
+    folder: Path, known: dict[str, set[str]]
+) -> tuple[Module | None, list[ContentError], list[ContentWarning]]:
     match = NAME.match(folder.name)
     if match is None:
-        return None, [ContentError(folder, 1, "a module folder must be named NN-slug")]
+        return None, [ContentError(folder, 1, "a module folder must be named NN-slug")], []
     module_file = folder / MODULE_FILE
     if not module_file.is_file():
-        return None, [ContentError(folder, 1, f"the module has no {MODULE_FILE}")]
+        return None, [ContentError(folder, 1, f"the module has no {MODULE_FILE}")], []
     parsed, errors = parse_module(module_file)
     lessons: list[tuple[Path, int, str, ParsedLesson]] = []
     for entry in _visible(folder):
@@ -122,8 +165,9 @@ def _load_module(folder: Path) -> tuple[Module | None, list[ContentError]]:
         errors.append(ContentError(module_file, 1, "the module has no lessons"))
     errors += _lesson_rules(parsed.spec if parsed else None, lessons)
     if errors or parsed is None:
-        return None, errors
+        return None, errors, []
     slug = match["slug"]
+    warnings = _module_warnings(module_file, slug, parsed, lessons, known)
     spec = parsed.spec
     module = Module(
         slug=slug,
@@ -153,7 +197,24 @@ def _load_module(folder: Path) -> tuple[Module | None, list[ContentError]]:
             for _, pos, lesson_slug, lesson in sorted(lessons, key=lambda x: x[1])
         ),
     )
-    return module, []
+    return module, [], warnings
+
+
+def _module_warnings(
+    module_file: Path,
+    slug: str,
+    parsed: ParsedModule,
+    lessons: list[tuple[Path, int, str, ParsedLesson]],
+    known: dict[str, set[str]],
+) -> list[ContentWarning]:
+    in_order = sorted(lessons, key=lambda x: x[1])
+    warnings = link_warnings(module_file, parsed.links, f"/modules/{slug}", known)
+    for path, _, lesson_slug, lesson in in_order:
+        warnings += link_warnings(path, lesson.links, f"/modules/{slug}/{lesson_slug}", known)
+    questions = [
+        (path, q.line, q.question) for path, _, _, lesson in in_order for q in lesson.questions
+    ]
+    return warnings + answer_position_warnings(questions)
 
 
 def spec_of(lesson: ParsedLesson) -> LessonSpec:

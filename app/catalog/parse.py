@@ -59,6 +59,7 @@ class ParsedModule:
     spec: ModuleSpec
     intro_html: str
     version: str
+    links: list[tuple[str, int]] = field(default_factory=list)  # (url, line) of kept links
 
 
 @dataclass
@@ -74,6 +75,7 @@ class ParsedLesson:
     questions: list[ParsedQuestion]
     version: str
     lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line
+    links: list[tuple[str, int]] = field(default_factory=list)  # (url, line) of kept links
 
 
 def read_source(path: Path) -> tuple[Source | None, list[ContentError]]:
@@ -104,7 +106,8 @@ def parse_module(path: Path) -> tuple[ParsedModule | None, list[ContentError]]:
     spec, invalid = validate(ModuleSpec, doc, path, "module front matter")
     errors += invalid
     refused: list[str] = []
-    md = make_markdown(refused.append)
+    kept: list[str] = []
+    md = make_markdown(refused.append, kept.append)
     intro = render_tokens(md, md.parse(source.body, {}), {})
     errors += _refused_link_errors(source, refused)
     if spec is not None:
@@ -112,7 +115,7 @@ def parse_module(path: Path) -> tuple[ParsedModule | None, list[ContentError]]:
         errors += _duplicate_ids(path, doc.lines, "references", [r.id for r in spec.references])
     if errors or spec is None:
         return None, errors
-    return ParsedModule(spec, intro, source.version), []
+    return ParsedModule(spec, intro, source.version, _link_lines(source, kept)), []
 
 
 def parse_lesson(path: Path) -> tuple[ParsedLesson | None, list[ContentError]]:
@@ -125,7 +128,8 @@ def parse_lesson(path: Path) -> tuple[ParsedLesson | None, list[ContentError]]:
         spec, invalid = validate(LessonSpec, doc, path, "lesson front matter")
         errors += invalid
     refused: list[str] = []
-    md = make_markdown(refused.append)
+    kept: list[str] = []
+    md = make_markdown(refused.append, kept.append)
     env: dict = {}
     blocks: list[Block] = []
     questions: list[ParsedQuestion] = []
@@ -158,7 +162,8 @@ def parse_lesson(path: Path) -> tuple[ParsedLesson | None, list[ContentError]]:
     flush()
     errors += _refused_link_errors(source, refused)
     lines = {str(k[0]): v for k, v in doc.lines.items() if len(k) == 1} if doc else {}
-    return ParsedLesson(spec, blocks, questions, source.version, lines), errors
+    links = _link_lines(source, kept)
+    return ParsedLesson(spec, blocks, questions, source.version, lines, links), errors
 
 
 def _parse_question(
@@ -189,6 +194,7 @@ def _parse_question(
                 html=render_inline(md, o.text),
                 correct=o.correct,
                 feedback_html=render_inline(md, o.feedback),
+                pinned=o.pin,
             )
             for i, o in enumerate(spec.options)
         )
@@ -231,16 +237,23 @@ def _duplicate_ids(path: Path, lines: dict, key: str, ids: list[str]) -> list[Co
     return errors
 
 
-def _refused_link_errors(source: Source, refused: list[str]) -> list[ContentError]:
-    errors = []
+def _line_of(source: Source, url: str) -> int:
+    """The body line a link's URL first appears on (markdown-it gives no inline positions)."""
     body_lines = source.body.splitlines()
-    for url in dict.fromkeys(refused):
-        offset = next((i for i, text in enumerate(body_lines) if url in text), 0)
-        errors.append(
-            ContentError(
-                source.path,
-                source.body_line + offset,
-                f"link '{url[:60]}' is refused: use http(s), mailto or a relative link",
-            )
+    offset = next((i for i, text in enumerate(body_lines) if url in text), 0)
+    return source.body_line + offset
+
+
+def _link_lines(source: Source, urls: list[str]) -> list[tuple[str, int]]:
+    return [(url, _line_of(source, url)) for url in dict.fromkeys(urls)]
+
+
+def _refused_link_errors(source: Source, refused: list[str]) -> list[ContentError]:
+    return [
+        ContentError(
+            source.path,
+            _line_of(source, url),
+            f"link '{url[:60]}' is refused: use http(s), mailto or a relative link",
         )
-    return errors
+        for url in dict.fromkeys(refused)
+    ]

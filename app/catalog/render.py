@@ -20,13 +20,18 @@ def link_is_safe(url: str) -> bool:
     return match is None or match.group(1).lower() in ALLOWED_SCHEMES
 
 
-def make_markdown(on_refused: Callable[[str], None] | None = None) -> MarkdownIt:
-    """A renderer for one file: `on_refused` hears of every link it refuses, for error reports."""
+def make_markdown(
+    on_refused: Callable[[str], None] | None = None, on_link: Callable[[str], None] | None = None
+) -> MarkdownIt:
+    """A renderer for one file: `on_refused` hears of every link it refuses, for error reports,
+    and `on_link` of every link it keeps, for the checks on links between modules."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": True})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
 
     def validate(url: str) -> bool:
         if link_is_safe(url):
+            if on_link is not None:
+                on_link(url)
             return True
         if on_refused is not None:
             on_refused(url)

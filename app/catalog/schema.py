@@ -77,6 +77,7 @@ class OptionSpec(Strict):
     text: Text
     correct: bool
     feedback: Text
+    pin: bool = False  # keep this option where the author put it when options are shuffled
 
 
 class QuestionType(StrEnum):
@@ -150,6 +151,7 @@ class Option:
     html: str
     correct: bool
     feedback_html: str
+    pinned: bool = False  # never moved by the per-learner shuffle (e.g. "None of these")
 
 
 @dataclass(frozen=True, slots=True)

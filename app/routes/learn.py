@@ -5,13 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from sqlmodel import Session
 from starlette.responses import HTMLResponse
 
-from app.catalog.schema import GPC_DOMAINS, RCP_SKILLS, Module
+from app.catalog import Catalog
+from app.catalog.schema import GPC_DOMAINS, RCP_SKILLS, Lesson, Module
 from app.deps import CatalogDep, CurrentUser, DbSession, OptionalUser
-from app.routes.lesson_view import QuestionView, lesson_context
+from app.models import User
+from app.routes.lesson_view import lesson_context, question_view
 from app.services.grading import BadAnswer, grade, parse_answer
-from app.services.records import continue_target, learner_records
+from app.services.progress import resume_url
+from app.services.records import ModuleRecord, continue_target, learner_records
 from app.templating import render
 
 router = APIRouter()
@@ -20,9 +24,19 @@ router = APIRouter()
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, catalog: CatalogDep, db: DbSession, user: OptionalUser) -> HTMLResponse:
     statuses = learner_records(db, user, catalog)
-    target = continue_target(catalog, statuses) if user else None
-    context = {"statuses": statuses, "continue_at": target}
+    context = {"statuses": statuses, "continue_at": _continue_at(db, user, catalog, statuses)}
     return render(request, "pages/home.html", context)
+
+
+def _continue_at(
+    db: Session, user: User | None, catalog: Catalog, statuses: dict[str, ModuleRecord]
+) -> tuple[Module, Lesson, str] | None:
+    """The lesson "Continue" opens, and its URL at the first unanswered question."""
+    target = continue_target(catalog, statuses) if user else None
+    if user is None or target is None:
+        return None
+    module, lesson = target
+    return module, lesson, resume_url(db, user, module, lesson)
 
 
 @router.get("/modules", response_class=HTMLResponse)
@@ -38,7 +52,8 @@ def learning(
     request: Request, catalog: CatalogDep, db: DbSession, user: CurrentUser
 ) -> HTMLResponse:
     statuses = learner_records(db, user, catalog)
-    return render(request, "pages/learning.html", {"statuses": statuses})
+    context = {"statuses": statuses, "continue_at": _continue_at(db, user, catalog, statuses)}
+    return render(request, "pages/learning.html", context)
 
 
 @router.get("/modules/{module_slug}", response_class=HTMLResponse)
@@ -49,9 +64,14 @@ def module(
     if found is None:
         return not_found(request)
     status = learner_records(db, user, catalog).get(found.slug)
+    resume = None
+    if user is not None and status is not None and status.started_at and not status.passed:
+        lesson = next((x for x in found.lessons if x.slug not in status.completed_lessons), None)
+        resume = resume_url(db, user, found, lesson) if lesson else None
     context = {
         "module": found,
         "status": status,
+        "resume_url": resume,
         "gpc_domains": GPC_DOMAINS,
         "rcp_skills": RCP_SKILLS,
     }
@@ -67,6 +87,7 @@ def lesson(
     db: DbSession,
     user: OptionalUser,
     answered: str | None = None,
+    retry: str | None = None,
     answer: Annotated[list[str], Query()] = [],  # noqa: B006  FastAPI copies defaults
 ) -> HTMLResponse:
     found = catalog.lesson(module_slug, lesson_slug)
@@ -79,10 +100,11 @@ def lesson(
         # After a no-JavaScript answer: the redirect carries the answer, so show its feedback.
         try:
             keys = parse_answer(question, answer)
-            focus = QuestionView(question, module, current, result=grade(question, keys))
+            result = grade(question, keys)
+            focus = question_view(request, user, question, module, current, result=result)
         except BadAnswer:
             focus = None
-    context = lesson_context(request, db, user, module, current, focus=focus)
+    context = lesson_context(request, db, user, module, current, focus=focus, retry=retry)
     return render(request, "pages/lesson.html", context, fragment="partials/_lesson.html")
 
 

@@ -14,7 +14,7 @@ from app.catalog.schema import Lesson, Module, Question
 from app.deps import CatalogDep, CurrentUser, DbSession, OptionalUser, wants_fragment
 from app.models import User
 from app.routes.learn import not_found
-from app.routes.lesson_view import QuestionView, lesson_context
+from app.routes.lesson_view import QuestionView, lesson_context, question_view
 from app.services import reflections
 from app.services.certificates import issue_certificate
 from app.services.grading import BadAnswer, grade, parse_answer
@@ -45,16 +45,23 @@ def lesson_url(module: Module, lesson: Lesson) -> str:
 
 @router.get("/modules/{module_slug}/{lesson_slug}/questions/{question_id}")
 def question_form(
-    request: Request, module_slug: str, lesson_slug: str, question_id: str, catalog: CatalogDep
+    request: Request,
+    module_slug: str,
+    lesson_slug: str,
+    question_id: str,
+    catalog: CatalogDep,
+    user: OptionalUser,
 ) -> Response:
-    """A fresh form for "try again": the fragment for HTMX, else back to the question's anchor."""
+    """A fresh form for "try again": the fragment for HTMX, else the lesson with this question's
+    form (not its stored feedback) at its anchor."""
     found = _find(catalog, module_slug, lesson_slug, question_id)
     if found is None:
         return not_found(request)
     module, lesson, question = found
     if not wants_fragment(request):
-        return RedirectResponse(f"{lesson_url(module, lesson)}#q-{question.id}", status_code=303)
-    view = QuestionView(question, module, lesson)
+        target = f"{lesson_url(module, lesson)}?retry={question.id}#q-{question.id}"
+        return RedirectResponse(target, status_code=303)
+    view = question_view(request, user, question, module, lesson, answered=user is not None)
     return render(request, QUESTION_FRAGMENT, {"view": view})
 
 
@@ -85,14 +92,16 @@ async def answer(
             raise BadAnswer("The form was incomplete. Please answer again")
     except BadAnswer as problem:
         selected = tuple(v for v in values if v in {o.key for o in question.options})
-        view = QuestionView(question, module, lesson, error=str(problem), selected=selected)
+        view = question_view(
+            request, user, question, module, lesson, error=str(problem), selected=selected
+        )
         return _respond(request, db, user, view, status_code=422)
     result = grade(question, keys)
     if user is not None:
         stored = record_attempt(db, user, module, lesson, result, form_key)
         # A replayed form shows the answer that was stored, not the replay.
         result = grade(question, tuple(k for k in stored.answer.split(",") if k))
-    view = QuestionView(question, module, lesson, result=result, selected=keys)
+    view = question_view(request, user, question, module, lesson, result=result, selected=keys)
     if not wants_fragment(request):
         query = urlencode({"answered": question.id, "answer": list(keys)}, doseq=True)
         target = f"{lesson_url(module, lesson)}?{query}#q-{question.id}"
@@ -130,9 +139,8 @@ def complete(
     if completion is not None:
         certificate = issue_certificate(db, request.app.state.settings, user, module, completion)
         return RedirectResponse(f"/certificates/{certificate.id}?new=1", status_code=303)
-    _, nxt = module.neighbours(lesson)
-    target = lesson_url(module, nxt) if nxt else f"/modules/{module.slug}?completed={lesson.slug}"
-    return RedirectResponse(target, status_code=303)
+    # Back to the lesson's "done" panel: its score, the lessons left and the next one.
+    return RedirectResponse(f"{lesson_url(module, lesson)}#lesson-done", status_code=303)
 
 
 @router.post("/modules/{module_slug}/{lesson_slug}/reflection", response_class=HTMLResponse)

@@ -21,6 +21,11 @@ class Result:
     def keys(self) -> str:
         return ",".join(o.key for o in self.chosen)
 
+    @property
+    def missed(self) -> tuple[Option, ...]:
+        """Correct options the learner did not choose, in the question's order."""
+        return missed_options(self.question, tuple(o.key for o in self.chosen))
+
 
 def parse_answer(question: Question, values: list[str]) -> tuple[str, ...]:
     """Validate the submitted option keys; anything a real form could not send is a BadAnswer."""
@@ -34,6 +39,11 @@ def parse_answer(question: Question, values: list[str]) -> tuple[str, ...]:
     if question.type is QuestionType.single and len(keys) > 1:
         raise BadAnswer("Choose only one answer")
     return keys
+
+
+def missed_options(question: Question, keys: tuple[str, ...]) -> tuple[Option, ...]:
+    """The correct options not among `keys`: what multiple-choice feedback names as missed."""
+    return tuple(o for o in question.options if o.correct and o.key not in keys)
 
 
 def grade(question: Question, keys: tuple[str, ...]) -> Result:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -11,6 +11,7 @@ from app.catalog.schema import Lesson, Module, Question
 from app.models import Attempt, LessonProgress, User
 from app.models.content import utcnow
 from app.services.grading import Result
+from app.services.records import module_score
 
 
 @dataclass(frozen=True)
@@ -18,10 +19,27 @@ class LessonState:
     answered: frozenset[str]  # question ids with at least one attempt
     first_correct: frozenset[str]  # question ids right at the first attempt
     progress: LessonProgress | None
+    latest: dict[str, tuple[str, ...]] = field(default_factory=dict)  # question id -> keys
+    module_rows: dict[str, LessonProgress] = field(default_factory=dict)  # lesson slug -> row
 
     @property
     def completed(self) -> bool:
         return self.progress is not None and self.progress.completed_at is not None
+
+    def lessons_left(self, module: Module) -> list[Lesson]:
+        """The module's lessons not yet marked done, in order."""
+        done = {s for s, row in self.module_rows.items() if row.completed_at is not None}
+        return [lesson for lesson in module.lessons if lesson.slug not in done]
+
+    def score_so_far(self, module: Module) -> int | None:
+        """The mean score of the module's lessons done so far (the module score once all are)."""
+        return module_score(
+            [
+                row.score
+                for slug, row in self.module_rows.items()
+                if row.completed_at is not None and module.lesson(slug) is not None
+            ]
+        )
 
 
 def record_attempt(
@@ -81,9 +99,16 @@ def _progress_row(db: Session, user: User, module: Module, lesson: Lesson) -> Le
 
 
 def lesson_state(db: Session, user: User, module: Module, lesson: Lesson) -> LessonState:
-    """Two indexed queries: the lesson's progress row, and the learner's attempts since a retake."""
-    progress = _progress_row(db, user, module, lesson)
-    query = select(Attempt.question_id, Attempt.correct).where(
+    """Two indexed queries: the learner's progress rows in the module (a handful, one per
+    lesson), and their attempts in this lesson since a retake, oldest first."""
+    rows = db.exec(
+        select(LessonProgress).where(
+            LessonProgress.user_id == user.id, LessonProgress.module_slug == module.slug
+        )
+    ).all()
+    module_rows = {row.lesson_slug: row for row in rows}
+    progress = module_rows.get(lesson.slug)
+    query = select(Attempt.question_id, Attempt.correct, Attempt.answer).where(
         Attempt.user_id == user.id,
         Attempt.module_slug == module.slug,
         Attempt.lesson_slug == lesson.slug,
@@ -91,14 +116,34 @@ def lesson_state(db: Session, user: User, module: Module, lesson: Lesson) -> Les
     if progress is not None and progress.attempts_since is not None:
         query = query.where(Attempt.created_at >= progress.attempts_since)
     first: dict[str, bool] = {}
-    for question_id, correct in db.exec(query.order_by(Attempt.created_at, Attempt.id)).all():
+    latest: dict[str, tuple[str, ...]] = {}
+    for question_id, correct, answer in db.exec(
+        query.order_by(Attempt.created_at, Attempt.id)
+    ).all():
         first.setdefault(question_id, correct)
+        latest[question_id] = tuple(k for k in answer.split(",") if k)
     current = {q.id for q in lesson.questions}
     return LessonState(
         answered=frozenset(first) & current,
         first_correct=frozenset(q for q, ok in first.items() if ok) & current,
         progress=progress,
+        latest={q: keys for q, keys in latest.items() if q in current},
+        module_rows=module_rows,
     )
+
+
+def resume_anchor(lesson: Lesson, state: LessonState) -> str:
+    """Where "Continue" opens a lesson: its top when nothing is answered yet, else the first
+    unanswered question, else the "mark as done" panel."""
+    if not state.answered:
+        return ""
+    missing = unanswered(lesson, state)
+    return f"#q-{missing[0].id}" if missing else "#lesson-done"
+
+
+def resume_url(db: Session, user: User, module: Module, lesson: Lesson) -> str:
+    state = lesson_state(db, user, module, lesson)
+    return f"/modules/{module.slug}/{lesson.slug}{resume_anchor(lesson, state)}"
 
 
 def unanswered(lesson: Lesson, state: LessonState) -> list[Question]:

@@ -73,8 +73,14 @@ def test_register_learn_sign_out_and_continue(page: Page, live_url: str, width: 
     ).to_be_visible()
     assert page.evaluate("window.__marker") == "still here"
 
-    # Mark done: the next lesson opens and the progress bar moves.
+    # Mark done: the lesson says what was done, then "Next lesson" opens the next one.
     page.get_by_role("button", name="Mark lesson as done").click()
+    done = page.locator("#lesson-done")
+    expect(done).to_contain_text("Lesson done")
+    expect(done).to_contain_text(f"{len(MODULE.lessons) - 1} lessons left")
+    expect(done).to_contain_text("Your score so far: 100%")
+    assert_accessible(page)
+    done.get_by_role("button", name=re.compile("Next lesson")).click()
     expect(page.locator("h1")).to_have_text(SECOND.title)
     page.goto(f"{live_url}/modules")
     assert progress(page) == "1"

@@ -19,12 +19,12 @@ def lesson_url(lesson) -> str:
     return f"/modules/{MODULE.slug}/{lesson.slug}"
 
 
-def answer_all(client: httpx.Client, lesson, first_wrong: int = 0) -> None:
-    for i, question in enumerate(lesson.questions):
+def answer_all(client: httpx.Client, lesson, first_wrong: int = 0, count: int = 0) -> None:
+    for i, question in enumerate(lesson.questions[: count or None]):
         token = csrf(client, lesson_url(lesson))
-        page = client.get(lesson_url(lesson)).text
-        section = page[page.index(f'id="q-{question.id}"') :]
-        key = re.search(r'name="form_key" value="([0-9a-f]+)"', section).group(1)
+        url = f"{lesson_url(lesson)}/questions/{question.id}"
+        form = client.get(url, headers={"HX-Request": "true"}).text  # as "Try again" gets it
+        key = re.search(r'name="form_key" value="([0-9a-f]+)"', form).group(1)
         keys = wrong(question) if i < first_wrong else right(question)
         response = client.post(
             f"{lesson_url(lesson)}/questions/{question.id}",
@@ -57,12 +57,12 @@ def test_a_lesson_needs_every_question_answered_before_it_is_done(client: httpx.
 
 def test_completing_lessons_moves_the_bar_ticks_and_scores(client: httpx.Client) -> None:
     register(client)
-    first, second = MODULE.lessons[0], MODULE.lessons[1]
+    first = MODULE.lessons[0]
     assert progress_of(client.get("/modules").text, MODULE.slug) == (0, len(MODULE.lessons))
     answer_all(client, first, first_wrong=1)
     response = complete(client, first)
     assert response.status_code == 303
-    assert response.headers["location"] == lesson_url(second)
+    assert response.headers["location"] == f"{lesson_url(first)}#lesson-done"
     assert progress_of(client.get("/modules").text, MODULE.slug) == (1, len(MODULE.lessons))
     module_page = client.get(f"/modules/{MODULE.slug}").text
     assert progress_of(module_page, MODULE.slug) == (1, len(MODULE.lessons))
@@ -90,7 +90,7 @@ def test_continue_leads_to_the_next_unfinished_lesson_on_any_device(
     first, second = MODULE.lessons[0], MODULE.lessons[1]
     answer_all(client, first)
     home = client.get("/").text
-    assert f'href="{lesson_url(first)}" role="button" draggable="false" id="continue"' in home
+    assert f'href="{lesson_url(first)}#lesson-done" role="button"' in home  # all answered
     complete(client, first)
     with httpx.Client(base_url=server_url) as phone:
         token = csrf(phone, "/login")
@@ -119,3 +119,45 @@ def test_answers_on_one_lesson_do_not_leak_into_progress_of_another_user(
         assert progress_of(other.get("/modules").text, MODULE.slug) == (0, len(MODULE.lessons))
         assert "Not started" in other.get("/learning").text
         assert 'id="continue"' not in other.get("/").text
+
+
+def test_marking_a_lesson_done_shows_lessons_left_the_score_so_far_and_next_lesson(
+    client: httpx.Client,
+) -> None:
+    register(client)
+    first, second = MODULE.lessons[0], MODULE.lessons[1]
+    answer_all(client, first, first_wrong=1)
+    location = complete(client, first).headers["location"]
+    page = client.get(location).text
+    done = page[page.index('id="lesson-done"') :]
+    score = round(100 * (len(first.questions) - 1) / len(first.questions))
+    left = len(MODULE.lessons) - 1
+    text = re.sub(r"\s+", " ", done)
+    assert f"with a score of {score}%" in text
+    assert f"{left} lessons left in {MODULE.title}" in text
+    assert f"Your score so far: {score}%" in text
+    assert f'href="{lesson_url(second)}" role="button" draggable="false">Next lesson' in done
+
+
+def test_continue_opens_the_lesson_at_its_first_unanswered_question(client: httpx.Client) -> None:
+    register(client)
+    lesson = MODULE.lessons[0]
+    answer_all(client, lesson, count=1)
+    anchor = f'href="{lesson_url(lesson)}#q-{lesson.questions[1].id}"'
+    assert anchor in client.get("/").text
+    assert anchor in client.get("/learning").text
+    module_page = client.get(f"/modules/{MODULE.slug}").text
+    assert anchor in module_page and "Start the first lesson" not in module_page
+
+
+def test_a_completed_module_says_so_with_its_score_and_certificate(client: httpx.Client) -> None:
+    register(client)
+    assert "Start the first lesson" in client.get(f"/modules/{MODULE.slug}").text
+    for lesson in MODULE.lessons:
+        answer_all(client, lesson)
+        complete(client, lesson)
+    page = re.sub(r"\s+", " ", client.get(f"/modules/{MODULE.slug}").text)
+    assert "Module complete" in page
+    assert "You completed this module with a score of 100%" in page
+    assert re.search(r'href="/certificates/QI-[A-Z0-9]+">See your certificate', page)
+    assert "Start the first lesson" not in page and 'id="continue"' not in page

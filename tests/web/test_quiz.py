@@ -13,7 +13,7 @@ from app.catalog import Catalog, load_catalog
 from app.catalog.schema import Question
 from app.models import Attempt
 from tests.conftest import CONTENT_DIR
-from tests.web.helpers import csrf, register
+from tests.web.helpers import csrf, login, register
 
 CATALOG: Catalog = load_catalog(CONTENT_DIR)
 MODULE = CATALOG.modules[0]
@@ -34,9 +34,9 @@ def wrong(question: Question) -> list[str]:
 
 
 def form_key(client: httpx.Client, question: Question) -> str:
-    page = client.get(LESSON_URL).text
-    section = page[page.index(f'id="q-{question.id}"') :]
-    return re.search(r'name="form_key" value="([0-9a-f]+)"', section).group(1)
+    """The form's key, from the question's form as "Try again" fetches it."""
+    fragment = client.get(q_url(question), headers={"HX-Request": "true"}).text
+    return re.search(r'name="form_key" value="([0-9a-f]+)"', fragment).group(1)
 
 
 def answer(
@@ -148,9 +148,99 @@ def test_one_user_never_sees_another_users_attempts(client: httpx.Client, server
     for question in LESSON.questions:
         answer(client, question, right(question))
     mine = client.get(LESSON_URL).text
-    assert mine.count("Answered</strong>") == len(LESSON.questions)
+    assert mine.count('class="qi-feedback ') == len(LESSON.questions)
     with httpx.Client(base_url=server_url) as other:
         register(other)
         theirs = other.get(LESSON_URL).text
-        assert "Answered</strong>" not in theirs
+        assert "qi-feedback" not in theirs and "Answered</strong>" not in theirs
         assert other.get("/learning").text.count("In progress") == 0
+
+
+def section_of(page: str, question: Question) -> str:
+    start = page.index(f'<section class="qi-question" id="q-{question.id}"')
+    return page[start : page.index("</section>", start)]
+
+
+def order_of(page: str, question: Question) -> list[str]:
+    return re.findall(rf'id="q-{re.escape(question.id)}-([a-z])" name="answer"', page)
+
+
+def test_returning_to_a_lesson_shows_the_latest_answer_with_its_feedback(
+    client: httpx.Client,
+) -> None:
+    register(client)
+    question = LESSON.questions[0]
+    answer(client, question, wrong(question))
+    answer(client, question, right(question))
+    section = section_of(client.get(LESSON_URL).text, question)
+    assert "<form" not in section  # not a blank form
+    assert "Correct" in section  # the latest answer, not the first
+    assert question.explanation_html in section
+    assert "Try again" in section
+    chosen = next(o for o in question.options if o.key == right(question)[0])
+    assert chosen.feedback_html in section
+    untouched = section_of(client.get(LESSON_URL).text, LESSON.questions[1])
+    assert "<form" in untouched and "Answered" not in untouched
+
+
+def test_try_again_without_javascript_opens_that_question_as_a_form(
+    client: httpx.Client,
+) -> None:
+    register(client)
+    question, other = LESSON.questions[0], LESSON.questions[1]
+    answer(client, question, right(question))
+    answer(client, other, right(other))
+    retry = client.get(q_url(question))
+    assert retry.status_code == 303
+    location = retry.headers["location"]
+    assert location.endswith(f"?retry={question.id}#q-{question.id}")
+    page = client.get(location).text
+    assert "<form" in section_of(page, question) and "Answered" in section_of(page, question)
+    assert "<form" not in section_of(page, other)  # the others keep their feedback
+
+
+def test_options_are_shuffled_per_learner_and_stable_for_each(
+    client: httpx.Client, server_url: str
+) -> None:
+    email = register(client)
+    shuffled = [q for q in LESSON.questions if len(q.options) > 2]
+    mine = [order_of(client.get(LESSON_URL).text, q) for q in shuffled]
+    assert mine == [order_of(client.get(LESSON_URL).text, q) for q in shuffled]  # a reload
+    with httpx.Client(base_url=server_url) as phone:  # a second device, the same learner
+        login(phone, email)
+        assert mine == [order_of(phone.get(LESSON_URL).text, q) for q in shuffled]
+    others = []
+    for _ in range(3):
+        with httpx.Client(base_url=server_url) as other:
+            register(other)
+            others.append([order_of(other.get(LESSON_URL).text, q) for q in shuffled])
+    assert any(theirs != mine for theirs in others)
+    for order, question in zip(mine, shuffled, strict=True):
+        assert sorted(order) == sorted(o.key for o in question.options)
+
+
+def test_multiple_choice_feedback_names_the_correct_options_missed(
+    client: httpx.Client,
+) -> None:
+    register(client)
+    question = next(q for q in LESSON.questions if q.type.value == "multiple")
+    first, *missed = sorted(question.correct_keys)
+    assert missed, "the test needs a question with two or more correct options"
+    response = answer(client, question, [first])
+    assert "Not quite" in response.text
+    assert "You missed" in response.text
+    listed = response.text[response.text.index("You missed") :]
+    for option in question.options:
+        if option.key in missed:
+            assert option.html in listed
+    chosen = next(o for o in question.options if o.key == first)
+    assert chosen.html not in listed
+
+
+def test_without_javascript_an_error_lands_at_its_question(client: httpx.Client) -> None:
+    register(client)
+    question = LESSON.questions[2]
+    page = client.get(LESSON_URL).text
+    assert f'action="{q_url(question)}#q-{question.id}"' in page
+    assert f'hx-post="{q_url(question)}"' in page
+    assert 'action="/modules/' in page and '/complete#lesson-done"' in page

@@ -152,3 +152,15 @@ def test_start_up_records_each_lesson_version(engine: Engine, catalog: Catalog, 
     for module in catalog.modules:
         for lesson in module.lessons:
             assert (module.slug, lesson.slug, lesson.version) in rows
+
+
+def test_home_describes_only_the_modules_there_are(client: httpx.Client, catalog: Catalog) -> None:
+    page = text_of(client.get("/"))
+    lede = re.search(r'<p class="nhsuk-lede-text">(.*?)</p>', page).group(1)
+    titles = [m.title for m in catalog.modules]
+    assert all(title in lede for title in titles)
+    lessons = [lesson for m in catalog.modules for lesson in m.lessons]
+    assert f"{len(lessons)} lessons" in lede
+    low, high = min(x.minutes for x in lessons), max(x.minutes for x in lessons)
+    assert f"each {low} to {high} minutes" in lede
+    assert "working with people" not in page.lower()  # no module promised that is not there

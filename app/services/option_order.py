@@ -1,0 +1,52 @@
+"""The order a learner sees a question's options in: shuffled per learner, stable for them.
+
+The order is derived, never stored: HMAC(secret, learner + module/lesson/question) seeds a
+`random.Random`, so a reload or a second device shows the same order, another learner sees
+another, and nobody can work it out without the app's secret. Options an author pins keep their
+place. Grading reads option keys, so the order changes nothing that is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import random
+
+from app.catalog.schema import Option, Question, QuestionType
+
+SHUFFLED_TYPES = frozenset({QuestionType.single, QuestionType.multiple})
+
+
+def learner_seed(user_id: int | None, browser: str | None) -> str:
+    """Who the order is for: the account when signed in, else this browser's CSRF cookie value."""
+    if user_id is not None:
+        return f"user:{user_id}"
+    return f"browser:{browser}" if browser else ""
+
+
+def shuffle_options(
+    options: tuple[Option, ...], *, secret: str, learner: str, place: str
+) -> tuple[Option, ...]:
+    """Options in this learner's order; pinned options stay at their index. Pure."""
+    if not learner:
+        return options
+    free = [i for i, option in enumerate(options) if not option.pinned]
+    message = f"{learner}\x00{place}".encode()
+    digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()
+    moved = [options[i] for i in free]
+    random.Random(int.from_bytes(digest, "big")).shuffle(moved)
+    out = list(options)
+    for i, option in zip(free, moved, strict=True):
+        out[i] = option
+    return tuple(out)
+
+
+def options_for(
+    question: Question, module_slug: str, lesson_slug: str, *, secret: str, learner: str
+) -> tuple[Option, ...]:
+    """A question's options as this learner sees them; engine-written `signals` options keep
+    their order (rules in the profile's order, then "No signal")."""
+    if question.type not in SHUFFLED_TYPES:
+        return question.options
+    place = f"{module_slug}/{lesson_slug}/{question.id}"
+    return shuffle_options(question.options, secret=secret, learner=learner, place=place)

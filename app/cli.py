@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -11,19 +12,36 @@ from app.catalog.loader import scan
 from app.config import ConfigError, get_settings
 
 
+def default_workers(production: bool) -> int:
+    """One process in development (quick restarts, readable logs); every core in production."""
+    return (os.cpu_count() or 1) if production else 1
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from app.main import create_app
 
+    settings = get_settings()
     try:
-        app = create_app(get_settings())
+        app = create_app(settings)  # checks the content once, before any worker starts
     except ContentErrors as exc:
         print(f"Refusing to start: the content has {len(exc.errors)} error(s):", file=sys.stderr)
         for error in exc.errors:
             print(error, file=sys.stderr)
         return 1
-    uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True)
+    workers = args.workers or default_workers(settings.is_production)
+    if workers == 1:
+        uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True)
+    else:  # each worker process builds its own app (and engine) from the same settings
+        uvicorn.run(
+            "app.main:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=workers,
+            proxy_headers=True,
+        )
     return 0
 
 
@@ -95,6 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the app with uvicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="processes to run (default: 1 in development, the number of cores in production)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     migrate = sub.add_parser("migrate", help="upgrade the database to the newest migration")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from app.catalog import Catalog
 from app.deps import wants_fragment
 from app.models import Grade
 from app.security.csrf import csrf_token
+from app.static_files import static_url
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -32,6 +34,7 @@ def make_templates(static_version: str, catalog: Catalog | None = None) -> Jinja
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.globals["static_version"] = static_version
+    env.globals["static_url"] = partial(static_url, static_version)
     env.globals["site_name"] = "QI Skills"
     env.globals["grades"] = [g.value for g in Grade]
     env.globals["fmt"] = format_number

@@ -42,7 +42,7 @@ def test_real_hashes_and_checks_pass_through_the_gate() -> None:
             pool.map(lambda i: passwords.hash_password(f"pw {i} long", "test"), range(32))
         )
         checks = list(
-            pool.map(lambda p: passwords.verify_password(p[1], f"pw {p[0]} ok", "test"),
+            pool.map(lambda p: passwords.verify_password(p[1], f"pw {p[0]} long", "test"),
                      enumerate(hashes))
         )  # fmt: skip
     assert all(checks)

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PIP_FILTER := grep -v -e 'is ignored' -e '^$$' || true
 
-.PHONY: run test lint format migrate check css clean
+.PHONY: run test bench lint format migrate check css clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ test: $(STAMP) node_modules/.package-lock.json
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	bash .ci/services.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## bench: load figures for the hot paths (needs wrk); BENCH_ARGS=--postgres for PostgreSQL
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } \
+	  || { echo "bench needs wrk: sudo apt-get install -y wrk"; exit 2; }
+	bash .ci/services.sh $(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -20,20 +20,25 @@ def default_workers(production: bool) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from app.catalog import load_catalog
     from app.main import create_app
 
     settings = get_settings()
+    workers = args.workers or default_workers(settings.is_production)
     try:
-        app = create_app(settings)  # checks the content once, before any worker starts
+        # Broken content stops here, before any worker starts. The parent of several workers
+        # only checks it: each worker builds its own app, so the parent stays small.
+        app = create_app(settings) if workers == 1 else load_catalog(settings.content_dir)
     except ContentErrors as exc:
         print(f"Refusing to start: the content has {len(exc.errors)} error(s):", file=sys.stderr)
         for error in exc.errors:
             print(error, file=sys.stderr)
         return 1
-    workers = args.workers or default_workers(settings.is_production)
     if workers == 1:
-        uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True)
-    else:  # each worker process builds its own app (and engine) from the same settings
+        uvicorn.run(
+            app, host=args.host, port=args.port, proxy_headers=True, log_level=args.log_level
+        )
+    else:
         uvicorn.run(
             "app.main:create_app",
             factory=True,
@@ -41,6 +46,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             port=args.port,
             workers=workers,
             proxy_headers=True,
+            log_level=args.log_level,
         )
     return 0
 
@@ -119,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         help="processes to run (default: 1 in development, the number of cores in production)",
     )
+    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     serve.set_defaults(func=cmd_serve)
 
     migrate = sub.add_parser("migrate", help="upgrade the database to the newest migration")

@@ -71,7 +71,7 @@ def serve(command: list[str], env: dict[str, str], workers: int) -> Iterator[Ser
 
 
 def app_server(env: dict[str, str], workers: int) -> Iterator[Server]:
-    return serve([str(BIN / "qiskills"), "serve"], env, workers)
+    return serve([str(BIN / "qiskills"), "serve", "--log-level", "warning"], env, workers)
 
 
 def bare_server(env: dict[str, str], workers: int) -> Iterator[Server]:

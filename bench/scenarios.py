@@ -11,10 +11,20 @@ from multiprocessing import get_context
 
 import httpx
 from sqlalchemy import Engine, select
+from sqlmodel import col
 
 from app.catalog import Catalog
-from app.models import Attempt
-from bench.harness import Figures, MemoryPeak, Server, cookie_header, csrf, percentile, wrk
+from app.models import Attempt, User
+from bench.harness import (
+    Figures,
+    MemoryPeak,
+    Server,
+    cookie_header,
+    csrf,
+    percentile,
+    rss_mib,
+    wrk,
+)
 from bench.seeding import PASSWORD
 
 
@@ -89,7 +99,7 @@ def _one_learner(
     except (httpx.HTTPError, RuntimeError):
         result.errors += 1
         return result
-    with client:
+    try:
         for _ in range(answers):
             form_key = uuid.uuid4().hex
             start = time.perf_counter()
@@ -107,6 +117,8 @@ def _one_learner(
                 result.confirmed.add(form_key)
             else:
                 result.errors += 1
+    finally:
+        client.close()
     return result
 
 
@@ -178,10 +190,12 @@ def load_run(server: Server, engine: Engine, catalog: Catalog, emails: list[str]
     confirmed: set[str] = set().union(*(p.confirmed for p in parts))
     latencies = [t for p in parts for t in p.latencies]
     with engine.connect() as conn:
-        stored = set(
-            conn.execute(select(Attempt.form_key).where(Attempt.question_id == qid)).scalars()
+        query = (
+            select(Attempt.form_key)
+            .join(User, User.id == Attempt.user_id)
+            .where(col(User.email).in_(emails))
         )
-    stored = {k for k in stored if not k.startswith("seed-")}
+        stored = set(conn.execute(query).scalars())
     return LoadReport(
         errors=sum(p.errors for p in parts),
         confirmed=len(confirmed),
@@ -199,6 +213,7 @@ class SignInReport:
     errors: int
     p99_ms: float
     peak_mib: float
+    idle_mib: float
 
 
 def sign_in_rush(server: Server, emails: list[str]) -> SignInReport:
@@ -206,6 +221,7 @@ def sign_in_rush(server: Server, emails: list[str]) -> SignInReport:
     clients = [httpx.Client(base_url=server.url, timeout=120) for _ in emails]
     tokens = [csrf(c, "/login") for c in clients]
     barrier = threading.Barrier(len(emails))
+    idle = rss_mib(server.pids())
 
     def press(i: int) -> tuple[bool, float]:
         barrier.wait()
@@ -227,6 +243,7 @@ def sign_in_rush(server: Server, emails: list[str]) -> SignInReport:
         errors=sum(1 for ok, _ in results if not ok),
         p99_ms=percentile([t for _, t in results], 0.99) * 1000,
         peak_mib=memory.peak,
+        idle_mib=idle,
     )
 
 

@@ -47,13 +47,15 @@ class HashGate:
 
 
 def default_hash_limit() -> int:
-    """Sized to memory and cores: more hashes at once than cores only queue on the CPU anyway."""
+    """Sized to memory and cores. One hash runs 4 lanes in threads (argon2-cffi's parallelism),
+    so it keeps two cores busy: more at once than cores / 2 only queue on the CPU and add 64 MiB
+    each. A 2-core machine with 2 workers thus holds at most 2 x 64 MiB in hashes."""
     try:
         total_mib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
     except (ValueError, OSError, AttributeError):
         total_mib = 1024
     by_memory = int(total_mib * HASH_MEMORY_SHARE) // HASH_MEMORY_MIB
-    return max(1, min(by_memory, os.cpu_count() or 1))
+    return max(1, min(by_memory, (os.cpu_count() or 1) // 2))
 
 
 GATE = HashGate(default_hash_limit())

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PIP_FILTER := grep -v -e 'is ignored' -e '^$$' || true
 
-.PHONY: run test bench lint format migrate check css clean
+.PHONY: run test bench bench-scale lint format migrate check css clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ bench: $(STAMP)
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } \
 	  || { echo "bench needs wrk: sudo apt-get install -y wrk"; exit 2; }
 	bash .ci/services.sh $(BIN)/python -m bench.run $(BENCH_ARGS)
+
+## bench-scale: the lesson page on an empty database and on 10,000 trainees with 2M answers
+bench-scale: $(STAMP)
+	bash .ci/services.sh $(BIN)/python -m bench.scale $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

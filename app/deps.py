@@ -33,10 +33,11 @@ def get_catalog(request: Request) -> Catalog:
     return request.app.state.catalog
 
 
-def identify(request: Request, db: DbSession) -> None:
+def identify(request: Request) -> None:
     """App-wide: find the signed-in user (one indexed query) for routes and templates."""
-    found = resolve(db, request.cookies.get(SESSION_COOKIE), request.app.state.settings)
-    request.state.user = found[0] if found else None
+    app = request.app
+    token = request.cookies.get(SESSION_COOKIE)
+    request.state.user = resolve(app.state.engine, token, app.state.settings)
 
 
 def optional_user(request: Request) -> User | None:

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
 from app.catalog import Catalog
+from app.db import release
 from app.deps import wants_fragment
 from app.models import Grade
 from app.security.csrf import csrf_token
@@ -58,6 +59,7 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     """Render `page`, or only `fragment` when HTMX asked; the page includes the same fragment."""
+    release(request)  # the page needs no database: free the connection before rendering
     templates: Jinja2Templates = request.app.state.templates
     name = fragment if fragment and wants_fragment(request) else page
     response = templates.TemplateResponse(request, name, context or {}, status_code=status_code)

@@ -1,4 +1,4 @@
-"""The `qiskills` command: serve, migrate, and check content."""
+"""The `qiskills` command: serve, migrate, check content, and manage users."""
 
 from __future__ import annotations
 
@@ -34,6 +34,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         for error in exc.errors:
             print(error, file=sys.stderr)
         return 1
+    from app.services.mail import describe
+
+    print(describe(settings), flush=True)
     if workers == 1:
         uvicorn.run(
             app, host=args.host, port=args.port, proxy_headers=True, log_level=args.log_level
@@ -112,6 +115,28 @@ def cmd_users_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users_reset_password(args: argparse.Namespace) -> int:
+    """Print a single-use reset link (1 hour) for an admin to pass on; audited as "cli"."""
+    from sqlmodel import Session
+
+    from app.db import make_engine
+    from app.services import password_reset
+    from app.services.accounts import find_by_email
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    with Session(engine) as db:
+        user = find_by_email(db, args.email)
+        token = password_reset.issue(db, user, via="cli") if user else None
+    engine.dispose()
+    if token is None:
+        print(f"No account has the email address {args.email}", file=sys.stderr)
+        return 1
+    print(password_reset.reset_link(settings, token))
+    print("It works once, for 1 hour. Give it to the person yourself.", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qiskills", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -150,6 +175,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     create.set_defaults(func=cmd_users_create)
+    reset = users_sub.add_parser(
+        "reset-password", help="print a single-use password reset link for someone"
+    )
+    reset.add_argument("--email", required=True)
+    reset.set_defaults(func=cmd_users_reset_password)
     return parser
 
 

@@ -11,6 +11,7 @@ from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.security.signing import GENERATE_KEY, decode_seed
+from app.services.mail import parse_smtp_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
@@ -45,6 +46,11 @@ class Settings(BaseSettings):
     login_window_minutes: int = 15
     # Base64 32-byte Ed25519 seed that signs certificates; development derives one if empty.
     certificate_key: str = ""
+    # Outgoing email (password resets): smtp[s]://user:pass@host:port?starttls=1. Empty: messages
+    # are logged and written to mail_outbox_dir as .eml files instead (development).
+    smtp_url: str = ""
+    mail_from: str = "QI Skills <no-reply@localhost>"
+    mail_outbox_dir: Path = PROJECT_ROOT / "var" / "outbox"
 
     @model_validator(mode="after")
     def _production_needs_a_real_secret(self) -> Settings:
@@ -79,6 +85,16 @@ class Settings(BaseSettings):
             raise ConfigError(
                 f"QI_CERTIFICATE_KEY must be a base64-encoded 32-byte key ({exc}). {how}"
             ) from None
+        return self
+
+    @model_validator(mode="after")
+    def _smtp_url_must_parse(self) -> Settings:
+        """A malformed mail URL would only show when the first reset email fails: stop now."""
+        if self.smtp_url.strip():
+            try:
+                parse_smtp_url(self.smtp_url)
+            except ValueError as exc:  # never repeats the URL: it may hold a password
+                raise ConfigError(f"QI_SMTP_URL is not usable: {exc}") from None
         return self
 
     @property

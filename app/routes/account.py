@@ -1,24 +1,93 @@
-"""A learner's own account: details and password change."""
+"""A learner's own account: details, email address and password."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from app.deps import CurrentUser, DbSession
+from app.models import User
 from app.routes.auth import signed_in
 from app.services import accounts
 from app.services.sessions import end_all_sessions
 from app.templating import render
 
 router = APIRouter()
+FormStr = Annotated[str, Form()]
+
+
+def _saved_details(user: User) -> dict[str, str]:
+    return {
+        "name": user.name,
+        "profession": user.profession,
+        "grade": str(user.grade),
+        "regulator_number": user.regulator_number,
+        "organisation": user.organisation,
+    }
+
+
+def _page(
+    request: Request,
+    user: User,
+    errors: dict[str, str] | None = None,
+    typed: dict[str, str] | None = None,
+    status_code: int = 200,
+    **flags: bool,
+) -> HTMLResponse:
+    """The account page; `typed` (what a failed form sent) replaces the saved values it names."""
+    form = {**_saved_details(user), "email": "", **(typed or {})}
+    context = {"form": form, "errors": errors or {}, **flags}
+    return render(request, "pages/account.html", context, status_code=status_code)
 
 
 @router.get("/account", response_class=HTMLResponse)
-def account(request: Request, user: CurrentUser, changed: bool = False) -> HTMLResponse:
-    return render(request, "pages/account.html", {"errors": {}, "changed": changed})
+def account(
+    request: Request,
+    user: CurrentUser,
+    changed: bool = False,
+    saved: bool = False,
+    email_changed: bool = False,
+) -> HTMLResponse:
+    return _page(request, user, changed=changed, saved=saved, email_changed=email_changed)
+
+
+@router.post("/account/details", response_class=HTMLResponse)
+def change_details(
+    request: Request,
+    user: CurrentUser,
+    db: DbSession,
+    name: FormStr = "",
+    profession: FormStr = "",
+    grade: FormStr = "",
+    regulator_number: FormStr = "",
+    organisation: FormStr = "",
+) -> Response:
+    typed = {
+        "name": name,
+        "profession": profession,
+        "grade": grade,
+        "regulator_number": regulator_number,
+        "organisation": organisation,
+    }
+    if errors := accounts.update_details(db, user, **typed):
+        return _page(request, user, errors, typed, status_code=422)
+    return RedirectResponse("/account?saved=1#details", status_code=303)
+
+
+@router.post("/account/email", response_class=HTMLResponse)
+def change_email(
+    request: Request,
+    user: CurrentUser,
+    db: DbSession,
+    email: FormStr = "",
+    password: FormStr = "",
+) -> Response:
+    settings = request.app.state.settings
+    if errors := accounts.change_email(db, settings, user, email, password):
+        return _page(request, user, errors, {"email": email}, status_code=422)
+    return RedirectResponse("/account?email_changed=1", status_code=303)
 
 
 @router.post("/account/password", response_class=HTMLResponse)
@@ -26,14 +95,14 @@ def change_password(
     request: Request,
     user: CurrentUser,
     db: DbSession,
-    current_password: Annotated[str, Form()] = "",
-    new_password: Annotated[str, Form()] = "",
+    current_password: FormStr = "",
+    new_password: FormStr = "",
 ) -> Response:
     errors = accounts.change_password(
         db, request.app.state.settings, user, current_password, new_password
     )
     if errors:
-        return render(request, "pages/account.html", {"errors": errors}, status_code=422)
+        return _page(request, user, errors, status_code=422)
     # Every session of this user ends, stolen ones included; this browser gets a new one.
     end_all_sessions(db, user.id)
     return signed_in(request, user, db, "/account?changed=1")

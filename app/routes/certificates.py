@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import segno
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -77,9 +77,42 @@ def certificate_page(
     return render(request, "pages/certificate.html", context)
 
 
+UNKNOWN_ID = "We have no certificate with that ID. Check it against the paper, letter by letter"
+# Base32 never uses 0, 1, 8 or 9: on paper they can only be misread O, I, B and g.
+MISREAD = str.maketrans({"0": "O", "1": "I", "8": "B"})
+
+
+def normalise_certificate_id(typed: str) -> str:
+    """The id as printed, from what a person typed: any case, spaces or dashes, with or without
+    the QI- prefix, and digits that can only be misread letters."""
+    raw = "".join(ch for ch in typed.upper() if ch.isalnum())
+    if len(raw) == 18 and raw.startswith("QI"):
+        raw = raw[2:]
+    if len(raw) != 16:
+        return typed.strip().upper()
+    return certificates.ID_PREFIX + raw.translate(MISREAD)
+
+
+@router.get("/verify", response_class=HTMLResponse)
+def verify_form(
+    request: Request, db: DbSession, cert_id: Annotated[str, Query(alias="id")] = ""
+) -> Response:
+    """A form for the id printed on a paper certificate; a known id goes to its public page."""
+    if not cert_id.strip():
+        return render(request, "pages/verify_form.html", {"typed": "", "errors": {}})
+    wanted = normalise_certificate_id(cert_id)
+    result = certificates.verify_certificate(db, _settings(request), wanted)
+    if result.status != "unknown":
+        return RedirectResponse(f"/verify/{wanted}", status_code=303)
+    errors = {"id": UNKNOWN_ID}
+    context = {"typed": cert_id, "errors": errors}
+    return render(request, "pages/verify_form.html", context, status_code=404)
+
+
 @router.get("/verify/{cert_id}", response_class=HTMLResponse)
 def verify(request: Request, cert_id: str, db: DbSession) -> HTMLResponse:
-    result = certificates.verify_certificate(db, _settings(request), cert_id.strip().upper())
+    wanted = normalise_certificate_id(cert_id)
+    result = certificates.verify_certificate(db, _settings(request), wanted)
     status_code = 404 if result.status == "unknown" else 200
     return render(request, "pages/verify.html", {"result": result}, status_code=status_code)
 

@@ -18,6 +18,7 @@ from app.deps import CatalogDep, DbSession, require_role
 from app.models import AuditEvent, Cohort, Grade, Role, User
 from app.services import exports, supervision
 from app.services.dashboard import SORTS, Filters, matrix
+from app.services.links import absolute_url
 from app.services.trainee import trainee_detail
 from app.templating import render
 
@@ -75,6 +76,8 @@ def _dashboard(
     filters: Filters,
     cohorts: list[Cohort],
     invite: dict[str, Any] | None = None,
+    invite_errors: dict[str, str] | None = None,
+    invite_form: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     return {
         "pending": supervision.pending_invites(db, user),
@@ -83,6 +86,8 @@ def _dashboard(
         "cohorts": cohorts,
         "sorts": SORTS,
         "invite": invite,
+        "errors": invite_errors or {},
+        "invite_form": invite_form or {},
     }
 
 
@@ -93,12 +98,23 @@ def invite(
     db: DbSession,
     catalog: CatalogDep,
     cohort: Annotated[str, Form()] = "",
+    invitee_name: Annotated[str, Form()] = "",
+    invitee_email: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     cohort_id = int(cohort) if cohort.isdigit() else None
     cohorts = own_cohorts(db, user, cohort_id)
-    created = supervision.create_invite(db, user, cohort_id)
-    link = f"{request.app.state.settings.base_url}/invite/{created.code}"
-    invitation = {"code": created.code, "link": link, "expires": created.expires_at}
+    if errors := supervision.invitee_problems(invitee_name, invitee_email):
+        typed = {"cohort": cohort, "invitee_name": invitee_name, "invitee_email": invitee_email}
+        context = _dashboard(db, user, catalog, Filters(), cohorts, None, errors, typed)
+        return render(request, "pages/supervise.html", context, status_code=422)
+    created = supervision.create_invite(db, user, cohort_id, invitee_name, invitee_email)
+    link = absolute_url(request.app.state.settings, f"/invite/{created.code}")
+    invitation = {
+        "code": created.code,
+        "link": link,
+        "expires": created.expires_at,
+        "for": created.invitee_name or created.invitee_email,
+    }
     context = _dashboard(db, user, catalog, Filters(), cohorts, invitation)
     return render(request, "pages/supervise.html", context, status_code=201)
 

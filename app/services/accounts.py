@@ -14,6 +14,7 @@ from app.security.passwords import burn_time, hash_password, password_problem, v
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LOGIN_FAILED = "Enter a correct email address and password"
+EMAIL_TAKEN = "An account with this email address already exists"
 
 
 @dataclass
@@ -29,6 +30,41 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def email_problem(email: str) -> str | None:
+    """Why a (normalised) email address cannot be used, or None."""
+    if not EMAIL.match(email) or len(email) > 254:
+        return "Enter an email address in the correct format, like name@example.nhs.uk"
+    return None
+
+
+def details_problems(
+    *, name: str, profession: str, grade: str, regulator_number: str, organisation: str
+) -> dict[str, str]:
+    """The rules for a person's details, shared by registration and the account page."""
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = "Enter your name"
+    elif len(name) > 200:
+        errors["name"] = "Your name must be 200 characters or fewer"
+    if len(profession) > 100:
+        errors["profession"] = "Your profession must be 100 characters or fewer"
+    if grade not in {g.value for g in Grade}:
+        errors["grade"] = "Select your grade or stage"
+    if len(regulator_number.strip()) > 40:
+        errors["regulator_number"] = "Your regulator number must be 40 characters or fewer"
+    if len(organisation) > 200:
+        errors["organisation"] = "Your organisation must be 200 characters or fewer"
+    return errors
+
+
+def find_by_email(db: Session, email: str) -> User | None:
+    return db.exec(select(User).where(User.email == normalise_email(email))).first()
+
+
+def _email_taken(db: Session, email: str) -> bool:
+    return db.exec(select(User.id).where(User.email == email)).first() is not None
+
+
 def register(
     db: Session,
     settings: Settings,
@@ -42,26 +78,22 @@ def register(
     role: Role = Role.trainee,
     regulator_number: str = "",
 ) -> FormResult:
-    errors: dict[str, str] = {}
     email = normalise_email(email)
-    if not name.strip():
-        errors["name"] = "Enter your name"
-    elif len(name) > 200:
-        errors["name"] = "Your name must be 200 characters or fewer"
-    if not EMAIL.match(email) or len(email) > 254:
-        errors["email"] = "Enter an email address in the correct format, like name@example.nhs.uk"
+    details = details_problems(
+        name=name,
+        profession=profession,
+        grade=grade,
+        regulator_number=regulator_number,
+        organisation=organisation,
+    )
+    errors: dict[str, str] = {"name": details.pop("name")} if "name" in details else {}
+    if problem := email_problem(email):
+        errors["email"] = problem
     if problem := password_problem(password):
         errors["password"] = problem
-    if len(profession) > 100:
-        errors["profession"] = "Your profession must be 100 characters or fewer"
-    if grade not in {g.value for g in Grade}:
-        errors["grade"] = "Select your grade or stage"
-    if len(organisation) > 200:
-        errors["organisation"] = "Your organisation must be 200 characters or fewer"
-    if len(regulator_number.strip()) > 40:
-        errors["regulator_number"] = "Your regulator number must be 40 characters or fewer"
-    if "email" not in errors and db.exec(select(User.id).where(User.email == email)).first():
-        errors["email"] = "An account with this email address already exists. Sign in instead"
+    errors.update(details)
+    if "email" not in errors and _email_taken(db, email):
+        errors["email"] = EMAIL_TAKEN + ". Sign in instead"
     if errors:
         return FormResult(errors=errors)
     user = User(
@@ -79,14 +111,72 @@ def register(
         db.commit()
     except IntegrityError:  # a concurrent registration with the same email
         db.rollback()
-        return FormResult(errors={"email": "An account with this email address already exists"})
+        return FormResult(errors={"email": EMAIL_TAKEN})
     db.refresh(user)
     return FormResult(user=user)
 
 
+def update_details(
+    db: Session,
+    user: User,
+    *,
+    name: str,
+    profession: str,
+    grade: str,
+    regulator_number: str,
+    organisation: str,
+) -> dict[str, str]:
+    """Change what exports and certificates read: a trainee moving from F1 to F2 says so here."""
+    errors = details_problems(
+        name=name,
+        profession=profession,
+        grade=grade,
+        regulator_number=regulator_number,
+        organisation=organisation,
+    )
+    if errors:
+        return errors
+    user.name = name.strip()
+    user.profession = profession.strip()
+    user.grade = Grade(grade)
+    user.regulator_number = regulator_number.strip()
+    user.organisation = organisation.strip()
+    db.add(user)
+    db.commit()
+    return {}
+
+
+def change_email(
+    db: Session, settings: Settings, user: User, new_email: str, password: str
+) -> dict[str, str]:
+    """A new sign-in address, confirmed with the current password (a left-open session is not
+    enough to take over an account by pointing its reset emails elsewhere)."""
+    email = normalise_email(new_email)
+    errors: dict[str, str] = {}
+    right_password = verify_password(user.password_hash, password, settings.password_profile)
+    if problem := email_problem(email):
+        errors["email"] = problem
+    elif email == user.email:
+        errors["email"] = "That is already your email address"
+    elif right_password and _email_taken(db, email):  # only the owner learns who else has one
+        errors["email"] = EMAIL_TAKEN
+    if not right_password:
+        errors["password"] = "Your password is not correct"
+    if errors:
+        return errors
+    user.email = email
+    db.add(user)
+    try:
+        db.commit()
+    except IntegrityError:  # someone took it between the check and the commit
+        db.rollback()
+        return {"email": EMAIL_TAKEN}
+    return {}
+
+
 def authenticate(db: Session, settings: Settings, email: str, password: str) -> User | None:
     """The user if the password is right. Unknown emails cost the same time as wrong passwords."""
-    user = db.exec(select(User).where(User.email == normalise_email(email))).first()
+    user = find_by_email(db, email)
     if user is None:
         burn_time(settings.password_profile)
         return None

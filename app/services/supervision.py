@@ -7,6 +7,7 @@ trainee's data goes through `visible_trainees`, so nothing is ever shown outside
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,6 +25,7 @@ from app.models import (
     User,
 )
 from app.models.content import as_utc, utcnow
+from app.services.accounts import email_problem, normalise_email
 
 INVITE_DAYS = 14
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud on a ward
@@ -59,12 +61,32 @@ def can_see(db: Session, supervisor: User, trainee_id: int) -> User | None:
     return db.exec(visible_trainees(supervisor).where(User.id == trainee_id)).first()
 
 
-def create_invite(db: Session, supervisor: User, cohort_id: int | None = None) -> Invite:
+def invitee_problems(name: str, email: str) -> dict[str, str]:
+    """Who an invitation is for is optional; when given it must fit and look like an address."""
+    errors: dict[str, str] = {}
+    if len(name.strip()) > 200:
+        errors["invitee_name"] = "Their name must be 200 characters or fewer"
+    if email.strip() and (problem := email_problem(normalise_email(email))):
+        errors["invitee_email"] = problem
+    return errors
+
+
+def create_invite(
+    db: Session,
+    supervisor: User,
+    cohort_id: int | None = None,
+    invitee_name: str = "",
+    invitee_email: str = "",
+) -> Invite:
+    """Check `invitee_problems` first. The name and email only label the invitation for the
+    supervisor: anyone holding the code can still accept it."""
     invite = Invite(
         code=new_code(),
         supervisor_id=supervisor.id,
         cohort_id=cohort_id,
         expires_at=utcnow() + timedelta(days=INVITE_DAYS),
+        invitee_name=invitee_name.strip(),
+        invitee_email=normalise_email(invitee_email),
     )
     db.add(invite)
     db.commit()
@@ -107,16 +129,38 @@ def find_invite(db: Session, code: str) -> Invite | None:
     return db.exec(select(Invite).where(Invite.code == normalise_code(code))).first()
 
 
-def invite_problem(invite: Invite | None, trainee: User) -> str | None:
+def _unusable(invite: Invite | None) -> str | None:
     if invite is None:
         return "That code is not recognised. Check it with your supervisor"
     if invite.used_at is not None:
         return "That code has already been used. Ask your supervisor for a new one"
     if as_utc(invite.expires_at) < utcnow():
         return "That code has expired. Ask your supervisor for a new one"
-    if invite.supervisor_id == trainee.id:
+    return None
+
+
+def invite_problem(invite: Invite | None, trainee: User) -> str | None:
+    if problem := _unusable(invite):
+        return problem
+    if invite is not None and invite.supervisor_id == trainee.id:
         return "You cannot accept your own invitation"
     return None
+
+
+INVITE_PATH = re.compile(r"^/invite/([A-Za-z0-9-]{1,40})$")
+
+
+def inviter_name(db: Session, next_path: str) -> str | None:
+    """The supervisor's name when a signed-out person was sent to sign in from a working
+    invitation link (`next` = /invite/CODE); only the name, never their email."""
+    match = INVITE_PATH.match(next_path or "")
+    if not match:
+        return None
+    invite = find_invite(db, match.group(1))
+    if invite is None or _unusable(invite):
+        return None
+    supervisor = db.get(User, invite.supervisor_id)
+    return supervisor.name if supervisor else None
 
 
 def accept_invite(db: Session, trainee: User, code: str) -> tuple[Invite | None, str | None]:

@@ -255,3 +255,24 @@ def test_signing_in_clears_that_users_sessions_past_the_absolute_timeout(
     with Session(engine) as db:
         hashes = [s.token_hash for s in db.exec(select(UserSession)).all()]
     assert "f" * 64 not in hashes and len(hashes) == 1
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example",
+        "https://evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "http:/evil.example",
+        "javascript:alert(1)",
+        " /learning",
+    ],
+)
+def test_no_next_leaves_the_site(client: httpx.Client, target: str) -> None:
+    email = register(client)
+    logout(client)
+    response = post(client, "/login", {"email": email, "password": PASSWORD, "next": target})
+    assert response.status_code == 303 and response.headers["location"] == "/"

@@ -232,3 +232,32 @@ def test_an_unknown_certificate_is_404_and_says_unknown(client: httpx.Client) ->
         page = client.get(f"/verify/{cert_id}")
         assert page.status_code == 404
         assert "Unknown certificate" in page.text and "<SCRIPT>" not in page.text
+
+
+def test_verify_without_an_id_is_a_form_for_the_printed_id(
+    client: httpx.Client, other: httpx.Client, engine: Engine, settings: Settings
+) -> None:
+    form = other.get("/verify")
+    assert form.status_code == 200
+    assert 'action="/verify"' in form.text and 'method="get"' in form.text
+    assert '<label class="nhsuk-label" for="id">Certificate ID</label>' in form.text
+    cert_id = issue(engine, settings, register(client, name=NAME))
+    raw = cert_id.removeprefix("QI-")
+    typed = f" qi-{raw[:4]} {raw[4:8]} {raw[8:12]} {raw[12:]} ".lower()  # as read off paper
+    for attempt in (cert_id, typed, raw.lower()):
+        found = other.get("/verify", params={"id": attempt})
+        assert found.status_code == 303 and found.headers["location"] == f"/verify/{cert_id}"
+    page = other.get("/verify", params={"id": typed}, follow_redirects=True)
+    assert page.status_code == 200 and "This certificate is valid" in page.text
+    assert html(NAME) in page.text
+    assert other.get(f"/verify/{typed.strip()}").status_code == 200  # the path is as tolerant
+
+
+def test_an_unknown_id_in_the_form_is_404_with_the_input_kept(other: httpx.Client) -> None:
+    unknown = other.get("/verify", params={"id": "qi-zzzz <b>"})
+    assert unknown.status_code == 404
+    assert "We have no certificate with that ID" in unknown.text
+    assert 'href="#id"' in unknown.text and 'value="qi-zzzz &lt;b&gt;"' in unknown.text
+    assert "<b>" not in unknown.text.split("<main", 1)[1]
+    page = other.get("/verify/QI-AAAAAAAAAAAAAAAA")
+    assert 'href="/verify"' in page.text  # an unknown certificate page offers the form

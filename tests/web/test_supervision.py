@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.models import AuditEvent, ModuleCompletion, Role
-from tests.web.helpers import post, register
+from tests.web.helpers import PASSWORD, post, register
 from tests.web.supervision_helpers import (
     MODULE,
     accept,
@@ -267,3 +267,79 @@ def test_a_supervisor_cancels_an_unused_invite(client, server_url, engine) -> No
     with httpx.Client(base_url=server_url) as trainee:
         register(trainee)
         assert accept(trainee, code).status_code == 422
+
+
+def test_an_invitation_can_say_who_it_is_for(client, engine) -> None:
+    supervisor(client, engine)
+    data = {"cohort": "", "invitee_name": "Priya <Shah>", "invitee_email": "Priya@Example.NHS.uk"}
+    made = post(client, "/supervise/invites", data, page="/supervise")
+    assert made.status_code == 201
+    assert "Invitation ready for Priya &lt;Shah&gt;" in made.text
+    code = re.search(r'<strong class="qi-code">([A-Z0-9-]+)</strong>', made.text).group(1)
+    post(client, "/supervise/invites", {"invitee_email": "sam@example.nhs.uk"}, "/supervise")
+    pending = client.get("/supervise").text
+    assert f"{code}</span> · for Priya &lt;Shah&gt; (priya@example.nhs.uk)" in pending
+    assert "· for sam@example.nhs.uk ·" in pending
+    bad = {"invitee_name": "Sam", "invitee_email": "not-an-address"}
+    refused = post(client, "/supervise/invites", bad, page="/supervise")
+    assert refused.status_code == 422
+    assert 'href="#invitee_email"' in refused.text and "correct format" in refused.text
+    assert 'value="Sam"' in refused.text and 'value="not-an-address"' in refused.text
+    assert '<details class="nhsuk-details" open>' in refused.text
+    assert refused.text.count('class="qi-code"') == 2  # nothing created
+
+
+def test_a_signed_out_invitee_sees_whose_invitation_and_comes_back_to_it(
+    client, server_url, engine
+) -> None:
+    supervisor(client, engine, name="Dr Ada Lovelace")
+    code = invite_code(client)
+    with httpx.Client(base_url=server_url) as invitee:
+        sent = invitee.get(f"/invite/{code}")
+        assert sent.status_code == 303 and sent.headers["location"] == f"/login?next=/invite/{code}"
+        page = invitee.get(sent.headers["location"]).text
+        banner = "You are accepting an invitation from <strong>Dr Ada Lovelace</strong>"
+        assert banner in page and "to share your record" in page
+        assert "@example.nhs.uk" not in page  # the name only, never the supervisor's email
+        assert f'href="/register?next=/invite/{code}"' in page
+        register_page = invitee.get(f"/register?next=/invite/{code}").text
+        assert banner in register_page
+        email = "new-invitee@example.nhs.uk"
+        data = {"name": "Nia", "email": email, "password": PASSWORD, "grade": "F1"}
+        made = post(invitee, "/register", {**data, "next": f"/invite/{code}"}, page="/register")
+        assert made.status_code == 303 and made.headers["location"] == f"/invite/{code}"
+        back = invitee.get(f"/invite/{code}")
+        assert back.status_code == 200 and "Dr Ada Lovelace" in back.text
+        assert f'value="{code}"' in back.text
+        assert accept(invitee, code).status_code == 303
+        post(invitee, "/logout", {}, page="/")
+        # A used (or unknown) code names nobody.
+        assert "You are accepting" not in invitee.get(f"/login?next=/invite/{code}").text
+        assert "You are accepting" not in invitee.get("/login?next=/invite/ZZZZZ-ZZZZZ").text
+        signed_in = post(invitee, "/login", {"email": email, "password": PASSWORD, "next": ""})
+        assert signed_in.headers["location"] == "/"  # trainees land where they did
+
+
+def test_signing_in_from_an_invitation_link_returns_to_it(client, server_url, engine) -> None:
+    supervisor(client, engine, name="Dr Grace Hopper")
+    code = invite_code(client)
+    with httpx.Client(base_url=server_url) as invitee:
+        email = register(invitee)
+        post(invitee, "/logout", {}, page="/")
+        data = {"email": email, "password": PASSWORD, "next": f"/invite/{code}"}
+        signed_in = post(invitee, "/login", data, page=f"/login?next=/invite/{code}")
+        assert signed_in.status_code == 303 and signed_in.headers["location"] == f"/invite/{code}"
+        assert "Dr Grace Hopper" in invitee.get(f"/invite/{code}").text
+
+
+def test_a_supervisor_lands_on_supervise_unless_a_safe_next_is_given(client, engine) -> None:
+    email = supervisor(client, engine)
+    post(client, "/logout", {}, page="/")
+    for target, expected in [
+        ("", "/supervise"),
+        ("https://evil.example/", "/supervise"),
+        ("/learning", "/learning"),
+    ]:
+        response = post(client, "/login", {"email": email, "password": PASSWORD, "next": target})
+        assert response.headers["location"] == expected, target
+        post(client, "/logout", {}, page="/")

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from app.catalog import Catalog
 from app.db import get_session
@@ -27,6 +28,12 @@ def wants_fragment(request: Request) -> bool:
         and headers.get("hx-boosted") != "true"
         and headers.get("hx-history-restore-request") != "true"
     )
+
+
+async def read_form(request: Request) -> FormData:
+    """The posted form, read on the event loop (reading the body must be awaited) so that the
+    route using it can be a plain `def` and do its database work in the threadpool."""
+    return await request.form()
 
 
 def get_catalog(request: Request) -> Catalog:
@@ -69,6 +76,7 @@ def require_role(*roles: Role) -> Callable[[User], User]:
 
 
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+PostedForm = Annotated[FormData, Depends(read_form)]
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 CurrentUser = Annotated[User, Depends(current_user)]
 AdminUser = Annotated[User, Depends(require_role(Role.admin))]

@@ -29,7 +29,7 @@ if not free(port):
 endef
 export PORT_CHECK
 
-.PHONY: run port-free test lint format migrate check css clean
+.PHONY: run port-free test bench bench-scale lint format migrate check css clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,16 @@ test: $(STAMP) node_modules/.package-lock.json
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	bash .ci/services.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## bench: load figures for the hot paths (needs wrk); BENCH_ARGS=--postgres for PostgreSQL
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } \
+	  || { echo "bench needs wrk: sudo apt-get install -y wrk"; exit 2; }
+	bash .ci/services.sh $(BIN)/python -m bench.run $(BENCH_ARGS)
+
+## bench-scale: the lesson page on an empty database and on 10,000 trainees with 2M answers
+bench-scale: $(STAMP)
+	bash .ci/services.sh $(BIN)/python -m bench.scale $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -11,13 +12,23 @@ from app.catalog.loader import check
 from app.config import ConfigError, get_settings
 
 
+def default_workers(production: bool) -> int:
+    """One process in development (quick restarts, readable logs); every core in production."""
+    return (os.cpu_count() or 1) if production else 1
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from app.catalog import load_catalog
     from app.main import create_app
 
+    settings = get_settings()
+    workers = args.workers or default_workers(settings.is_production)
     try:
-        app = create_app(get_settings())
+        # Broken content stops here, before any worker starts. The parent of several workers
+        # only checks it: each worker builds its own app, so the parent stays small.
+        app = create_app(settings) if workers == 1 else load_catalog(settings.content_dir)
     except ContentErrors as exc:
         print(f"Refusing to start: the content has {len(exc.errors)} error(s):", file=sys.stderr)
         for error in exc.errors:
@@ -25,8 +36,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 1
     from app.services.mail import describe
 
-    print(describe(app.state.settings), flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True)
+    print(describe(settings), flush=True)
+    if workers == 1:
+        uvicorn.run(
+            app, host=args.host, port=args.port, proxy_headers=True, log_level=args.log_level
+        )
+    else:
+        uvicorn.run(
+            "app.main:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=workers,
+            proxy_headers=True,
+            log_level=args.log_level,
+        )
     return 0
 
 
@@ -125,6 +149,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the app with uvicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="processes to run (default: 1 in development, the number of cores in production)",
+    )
+    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     serve.set_defaults(func=cmd_serve)
 
     migrate = sub.add_parser("migrate", help="upgrade the database to the newest migration")

@@ -49,7 +49,18 @@ def database_is_up(session: Session) -> bool:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One session per request. Objects stay readable after commit and after the session closes
-    (expire_on_commit=False), because error pages render the signed-in user after teardown."""
+    """One session per request. It takes a pooled connection at its first query and gives it
+    back at commit, or at `release` before the page renders, so no connection waits on
+    template work. Objects stay readable after commit and close (expire_on_commit=False)."""
     with Session(request.app.state.engine, expire_on_commit=False) as session:
+        request.state.db = session
         yield session
+
+
+def release(request: Request) -> None:
+    """End the request's transaction and return its connection to the pool (reads only: every
+    write has been committed by the service that made it; anything else is discarded, as at
+    the end of a request)."""
+    session: Session | None = getattr(request.state, "db", None)
+    if session is not None:
+        session.close()

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from app.catalog import Catalog
 from app.db import get_session
@@ -29,14 +30,21 @@ def wants_fragment(request: Request) -> bool:
     )
 
 
+async def read_form(request: Request) -> FormData:
+    """The posted form, read on the event loop (reading the body must be awaited) so that the
+    route using it can be a plain `def` and do its database work in the threadpool."""
+    return await request.form()
+
+
 def get_catalog(request: Request) -> Catalog:
     return request.app.state.catalog
 
 
-def identify(request: Request, db: DbSession) -> None:
+def identify(request: Request) -> None:
     """App-wide: find the signed-in user (one indexed query) for routes and templates."""
-    found = resolve(db, request.cookies.get(SESSION_COOKIE), request.app.state.settings)
-    request.state.user = found[0] if found else None
+    app = request.app
+    token = request.cookies.get(SESSION_COOKIE)
+    request.state.user = resolve(app.state.engine, token, app.state.settings)
 
 
 def optional_user(request: Request) -> User | None:
@@ -68,6 +76,7 @@ def require_role(*roles: Role) -> Callable[[User], User]:
 
 
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+PostedForm = Annotated[FormData, Depends(read_form)]
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 CurrentUser = Annotated[User, Depends(current_user)]
 AdminUser = Annotated[User, Depends(require_role(Role.admin))]

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
+import anyio
 from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
@@ -37,6 +35,7 @@ from app.routes import (
 from app.security.csrf import CsrfCookieMiddleware, csrf_protect
 from app.security.headers import SecurityHeadersMiddleware
 from app.services.content import record_versions
+from app.static_files import VersionedStaticFiles, static_version
 from app.templating import make_templates, render
 
 STATIC_DIR = PROJECT_ROOT / "static"
@@ -56,27 +55,24 @@ ROUTERS = (
 )
 
 
-def static_version(static_dir: Path) -> str:
-    """A short hash of the static files, so browsers cache them until they change."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in static_dir.rglob("*") if p.is_file()):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:10]
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app. Broken content raises ContentErrors here, so it is never served."""
     settings = settings or get_settings()
     catalog = load_catalog(settings.content_dir)
     engine = make_engine(settings.database_url)
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    def record_catalog_versions() -> None:
         with Session(engine) as session:
             record_versions(session, catalog)
-        yield
+
+    def dispose_engine() -> None:
         engine.dispose()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await anyio.to_thread.run_sync(record_catalog_versions)
+        yield
+        await anyio.to_thread.run_sync(dispose_engine)
 
     app = FastAPI(
         title="QI Skills",
@@ -89,12 +85,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.catalog = catalog
     app.state.engine = engine
-    app.state.templates = make_templates(static_version(STATIC_DIR), catalog)
+    version = static_version(STATIC_DIR)
+    app.state.templates = make_templates(version, catalog)
 
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(CsrfCookieMiddleware, https=settings.uses_https)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.uses_https)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", VersionedStaticFiles(STATIC_DIR, version), name="static")
     for router in ROUTERS:
         app.include_router(router)
     add_error_pages(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +11,11 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
 from app.catalog import Catalog
+from app.db import release
 from app.deps import wants_fragment
 from app.models import Grade
 from app.security.csrf import csrf_token
+from app.static_files import static_url
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -32,6 +35,7 @@ def make_templates(static_version: str, catalog: Catalog | None = None) -> Jinja
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.globals["static_version"] = static_version
+    env.globals["static_url"] = partial(static_url, static_version)
     env.globals["site_name"] = "QI Skills"
     env.globals["grades"] = [g.value for g in Grade]
     env.globals["fmt"] = format_number
@@ -55,6 +59,7 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     """Render `page`, or only `fragment` when HTMX asked; the page includes the same fragment."""
+    release(request)  # the page needs no database: free the connection before rendering
     templates: Jinja2Templates = request.app.state.templates
     name = fragment if fragment and wants_fragment(request) else page
     response = templates.TemplateResponse(request, name, context or {}, status_code=status_code)

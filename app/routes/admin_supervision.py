@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from sqlmodel import select
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from app.deps import AdminUser, DbSession
+from app.deps import AdminUser, DbSession, PostedForm
 from app.models import Cohort
 from app.services import supervision
 from app.templating import render
@@ -67,9 +67,10 @@ def create_cohort(
 
 
 @router.post("/cohorts/{cohort_id}/people", response_class=HTMLResponse)
-async def add_person(request: Request, cohort_id: int, admin: AdminUser, db: DbSession) -> Response:
+def add_person(
+    request: Request, cohort_id: int, admin: AdminUser, db: DbSession, form: PostedForm
+) -> Response:
     """The email field is named per cohort (email-<id>): its error shows beside the right form."""
-    form = await request.form()
     field = f"email-{cohort_id}"
     email = str(form.get(field, ""))
     as_supervisor = form.get("as_role") == "supervisor"

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from app.deps import CurrentUser, DbSession, OptionalUser
+from app.deps import CurrentUser, DbSession, OptionalUser, PostedForm
 from app.models import Dataset, DrillAttempt, User
 from app.services import datasets
 from app.services.drill import drill_views, make_drill, score
@@ -198,17 +198,12 @@ def drill(request: Request, seed: int | None = None) -> Response:
     return render(request, "pages/drill.html", context)
 
 
-async def _posted(request: Request) -> dict[str, str]:
-    """The drill's fields (one per chart), read on the event loop so the route can be sync."""
-    return {key: str(value) for key, value in (await request.form()).items()}
-
-
 @router.post("/drill", response_class=HTMLResponse)
 def drill_answers(
     request: Request,
     db: DbSession,
     user: OptionalUser,
-    form: Annotated[dict[str, str], Depends(_posted)],
+    form: PostedForm,
 ) -> HTMLResponse:
     try:
         seed = int(str(form.get("seed", "")))

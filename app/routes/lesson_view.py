@@ -12,7 +12,6 @@ from sqlmodel import Session
 from app.catalog.schema import Lesson, Module, Option, Question
 from app.deps import wants_fragment
 from app.models import User
-from app.services import reflections
 from app.services.grading import BadAnswer, Result, grade, parse_answer
 from app.services.option_order import learner_seed, options_for
 from app.services.progress import lesson_state
@@ -30,6 +29,7 @@ class QuestionView:
     selected: tuple[str, ...] = ()
     answered: bool = False
     options: tuple[Option, ...] = ()  # in this learner's order; see question_view
+    saved: bool = False  # the answer was committed to the learner's record just now
     form_key: str = field(default_factory=lambda: secrets.token_hex(16))
 
     @property
@@ -84,7 +84,6 @@ def lesson_context(
     reflection_error: str | None = None,
 ) -> dict[str, Any]:
     state = lesson_state(db, user, module, lesson) if user else None
-    reflection = reflections.get(db, user, module.slug, lesson.slug) if user else None
     views = []
     # One random part per page, then the question's number: unique per form as a random key
     # per question would be, and cheaper to send.
@@ -128,7 +127,7 @@ def lesson_context(
         "complete_error": complete_error or [],
         "reflection": reflection_text
         if reflection_text is not None
-        else (reflection.text if reflection else ""),
+        else ((state.reflection if state else None) or ""),
         "reflection_error": reflection_error,
         "fragment": wants_fragment(request),
     }

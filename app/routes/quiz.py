@@ -11,7 +11,14 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from app.catalog import Catalog
 from app.catalog.schema import Lesson, Module, Question
-from app.deps import CatalogDep, CurrentUser, DbSession, OptionalUser, wants_fragment
+from app.deps import (
+    CatalogDep,
+    CurrentUser,
+    DbSession,
+    OptionalUser,
+    PostedForm,
+    wants_fragment,
+)
 from app.models import User
 from app.routes.learn import not_found
 from app.routes.lesson_view import QuestionView, lesson_context, question_view
@@ -66,7 +73,7 @@ def question_form(
 
 
 @router.post("/modules/{module_slug}/{lesson_slug}/questions/{question_id}")
-async def answer(
+def answer(
     request: Request,
     module_slug: str,
     lesson_slug: str,
@@ -74,12 +81,12 @@ async def answer(
     catalog: CatalogDep,
     db: DbSession,
     user: OptionalUser,
+    form: PostedForm,
 ) -> Response:
     found = _find(catalog, module_slug, lesson_slug, question_id)
     if found is None:
         return not_found(request)
     module, lesson, question = found
-    form = await request.form()
     values = [v for v in form.getlist("answer") if isinstance(v, str)]
     form_key = str(form.get("form_key") or "")[:64]
     try:
@@ -100,8 +107,17 @@ async def answer(
     if user is not None:
         stored = record_attempt(db, user, module, lesson, result, form_key)
         # A replayed form shows the answer that was stored, not the replay.
-        result = grade(question, tuple(k for k in stored.answer.split(",") if k))
-    view = question_view(request, user, question, module, lesson, result=result, selected=keys)
+        result = grade(question, tuple(k for k in stored.split(",") if k))
+    view = question_view(
+        request,
+        user,
+        question,
+        module,
+        lesson,
+        result=result,
+        selected=keys,
+        saved=user is not None,
+    )
     if not wants_fragment(request):
         query = urlencode({"answered": question.id, "answer": list(keys)}, doseq=True)
         target = f"{lesson_url(module, lesson)}?{query}#q-{question.id}"

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Boolean, CompoundSelect, Integer, String, cast, literal, null, or_, union_all
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, select
 
 from app.catalog.schema import Lesson, Module, Question
-from app.models import Attempt, LessonProgress, User
+from app.models import Attempt, LessonProgress, Reflection, User
 from app.models.content import utcnow
 from app.services.grading import Result
 from app.services.records import module_score
@@ -21,6 +25,7 @@ class LessonState:
     progress: LessonProgress | None
     latest: dict[str, tuple[str, ...]] = field(default_factory=dict)  # question id -> keys
     module_rows: dict[str, LessonProgress] = field(default_factory=dict)  # lesson slug -> row
+    reflection: str | None = None  # the learner's note on this lesson
 
     @property
     def completed(self) -> bool:
@@ -44,48 +49,60 @@ class LessonState:
 
 def record_attempt(
     db: Session, user: User, module: Module, lesson: Lesson, result: Result, form_key: str
-) -> Attempt:
-    """Store one attempt; a repeated form_key (double click, retry) returns the stored one."""
-    attempt = Attempt(
-        user_id=user.id,
-        module_slug=module.slug,
-        lesson_slug=lesson.slug,
-        question_id=result.question.id,
-        content_version=lesson.version,
-        answer=result.keys,
-        correct=result.correct,
-        form_key=form_key,
-    )
-    db.add(attempt)
-    try:
-        db.commit()
-    except IntegrityError:
-        db.rollback()
-        existing = db.exec(
-            select(Attempt).where(Attempt.user_id == user.id, Attempt.form_key == form_key)
-        ).one()
-        return existing
-    _touch_progress(db, user, module, lesson)
-    return attempt
+) -> str:
+    """Store one attempt and touch the lesson's progress in ONE transaction, so the learner is
+    told "saved" exactly when both are. Returns the stored answer's keys: a repeated form_key
+    (double click, retry) stores nothing new and returns the answer stored the first time.
 
-
-def _touch_progress(db: Session, user: User, module: Module, lesson: Lesson) -> None:
-    row = _progress_row(db, user, module, lesson)
+    Both writes are single statements that settle races in the database: the attempt is
+    INSERT ... ON CONFLICT DO NOTHING on (user_id, form_key), the progress row an upsert on
+    (user_id, module_slug, lesson_slug).
+    """
+    insert = _dialect_insert(db)
     now = utcnow()
-    if row is None:
-        row = LessonProgress(
+    stored = db.exec(
+        insert(Attempt)
+        .values(
+            user_id=user.id,
+            module_slug=module.slug,
+            lesson_slug=lesson.slug,
+            question_id=result.question.id,
+            content_version=lesson.version,
+            answer=result.keys,
+            correct=result.correct,
+            form_key=form_key,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["user_id", "form_key"])
+        .returning(Attempt.answer)
+    ).scalar()
+    if stored is None:  # a replay: the first submit of this form was stored already
+        db.rollback()
+        return db.exec(
+            select(Attempt.answer).where(Attempt.user_id == user.id, Attempt.form_key == form_key)
+        ).one()
+    db.exec(
+        insert(LessonProgress)
+        .values(
             user_id=user.id,
             module_slug=module.slug,
             lesson_slug=lesson.slug,
             content_version=lesson.version,
             started_at=now,
+            last_activity_at=now,
         )
-    row.last_activity_at = now
-    db.add(row)
-    try:
-        db.commit()
-    except IntegrityError:  # two first answers at once: the other request made the row
-        db.rollback()
+        .on_conflict_do_update(
+            index_elements=["user_id", "module_slug", "lesson_slug"],
+            set_={"last_activity_at": now},
+        )
+    )
+    db.commit()
+    return stored
+
+
+def _dialect_insert(db: Session) -> Callable[..., Any]:
+    """INSERT with ON CONFLICT for the backend in use (SQLite and PostgreSQL spell it alike)."""
+    return postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def _progress_row(db: Session, user: User, module: Module, lesson: Lesson) -> LessonProgress | None:
@@ -99,37 +116,100 @@ def _progress_row(db: Session, user: User, module: Module, lesson: Lesson) -> Le
 
 
 def lesson_state(db: Session, user: User, module: Module, lesson: Lesson) -> LessonState:
-    """Two indexed queries: the learner's progress rows in the module (a handful, one per
-    lesson), and their attempts in this lesson since a retake, oldest first."""
-    rows = db.exec(
-        select(LessonProgress).where(
-            LessonProgress.user_id == user.id, LessonProgress.module_slug == module.slug
-        )
-    ).all()
-    module_rows = {row.lesson_slug: row for row in rows}
-    progress = module_rows.get(lesson.slug)
-    query = select(Attempt.question_id, Attempt.correct, Attempt.answer).where(
-        Attempt.user_id == user.id,
-        Attempt.module_slug == module.slug,
-        Attempt.lesson_slug == lesson.slug,
-    )
-    if progress is not None and progress.attempts_since is not None:
-        query = query.where(Attempt.created_at >= progress.attempts_since)
+    """Everything a lesson page knows about its learner, in ONE indexed query (a UNION ALL):
+    their progress rows in the module (one per lesson), their attempts in this lesson since a
+    retake (oldest first) and their reflection on it. Core SQL, no identity map: the lesson page
+    is the hot path. Progress rows come back detached, so a writer re-attaches one with add()."""
+    rows = db.exec(_state_query(user.id, module.slug, lesson.slug)).all()  # type: ignore[call-overload]
+    module_rows: dict[str, LessonProgress] = {}
     first: dict[str, bool] = {}
     latest: dict[str, tuple[str, ...]] = {}
-    for question_id, correct, answer in db.exec(
-        query.order_by(Attempt.created_at, Attempt.id)
-    ).all():
-        first.setdefault(question_id, correct)
-        latest[question_id] = tuple(k for k in answer.split(",") if k)
+    reflection = None
+    for row in rows:
+        if row.kind == "p":
+            module_rows[row.lesson_slug] = _progress_from(row, user.id, module.slug)
+        elif row.kind == "a":
+            first.setdefault(row.question_id, bool(row.correct))
+            latest[row.question_id] = tuple(k for k in row.text.split(",") if k)
+        else:
+            reflection = row.text
     current = {q.id for q in lesson.questions}
     return LessonState(
         answered=frozenset(first) & current,
         first_correct=frozenset(q for q, ok in first.items() if ok) & current,
-        progress=progress,
+        progress=module_rows.get(lesson.slug),
         latest={q: keys for q, keys in latest.items() if q in current},
         module_rows=module_rows,
+        reflection=reflection,
     )
+
+
+def _state_query(user_id: int, module_slug: str, lesson_slug: str) -> CompoundSelect:
+    progress, attempt, note = (
+        LessonProgress.__table__,  # type: ignore[attr-defined]
+        Attempt.__table__,  # type: ignore[attr-defined]
+        Reflection.__table__,  # type: ignore[attr-defined]
+    )
+    text_null, bool_null = cast(null(), String), cast(null(), Boolean)
+    time_null = cast(null(), progress.c.started_at.type)
+    since = (
+        select(progress.c.attempts_since)
+        .where(
+            progress.c.user_id == user_id,
+            progress.c.module_slug == module_slug,
+            progress.c.lesson_slug == lesson_slug,
+        )
+        .scalar_subquery()
+    )
+    rows = select(
+        literal("p").label("kind"),
+        progress.c.lesson_slug,
+        progress.c.content_version.label("text"),
+        text_null.label("question_id"),
+        bool_null.label("correct"),
+        progress.c.started_at.label("t1"),
+        progress.c.last_activity_at.label("t2"),
+        progress.c.completed_at.label("t3"),
+        progress.c.attempts_since.label("t4"),
+        progress.c.score,
+        progress.c.id,
+    ).where(progress.c.user_id == user_id, progress.c.module_slug == module_slug)
+    answers = select(
+        literal("a"), attempt.c.lesson_slug, attempt.c.answer, attempt.c.question_id,
+        attempt.c.correct, attempt.c.created_at, time_null, time_null, time_null,
+        cast(null(), Integer), attempt.c.id,
+    ).where(
+        attempt.c.user_id == user_id,
+        attempt.c.module_slug == module_slug,
+        attempt.c.lesson_slug == lesson_slug,
+        or_(since.is_(None), attempt.c.created_at >= since),
+    )  # fmt: skip
+    reflection = select(
+        literal("r"), note.c.lesson_slug, note.c.text, text_null, bool_null, note.c.updated_at,
+        time_null, time_null, time_null, cast(null(), Integer), note.c.id,
+    ).where(
+        note.c.user_id == user_id,
+        note.c.module_slug == module_slug,
+        note.c.lesson_slug == lesson_slug,
+    )  # fmt: skip
+    return union_all(rows, answers, reflection).order_by("kind", "t1", "id")
+
+
+def _progress_from(row: Any, user_id: int, module_slug: str) -> LessonProgress:
+    progress = LessonProgress(
+        id=row.id,
+        user_id=user_id,
+        module_slug=module_slug,
+        lesson_slug=row.lesson_slug,
+        content_version=row.text,
+        started_at=row.t1,
+        last_activity_at=row.t2,
+        completed_at=row.t3,
+        attempts_since=row.t4,
+        score=row.score,
+    )
+    make_transient_to_detached(progress)
+    return progress
 
 
 def resume_anchor(lesson: Lesson, state: LessonState) -> str:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, delete, select
+from sqlalchemy import Engine, update
+from sqlalchemy.orm import make_transient_to_detached
+from sqlmodel import Session, col, delete, select
 
 from app.config import Settings
 from app.models import User, UserSession
@@ -34,28 +36,46 @@ def start_session(db: Session, user: User, settings: Settings) -> str:
     return token
 
 
-def resolve(db: Session, token: str | None, settings: Settings) -> tuple[User, UserSession] | None:
-    """The signed-in user for a cookie token, or None if unknown or expired (expired rows go)."""
+USER_COLUMNS = tuple(User.__table__.columns.keys())  # type: ignore[attr-defined]
+
+
+def resolve(engine: Engine, token: str | None, settings: Settings) -> User | None:
+    """The signed-in user for a cookie token, or None if unknown or expired (expired rows go).
+
+    This runs on every request, so it is one indexed core-SQL join on its own short connection,
+    returned to the pool before the route runs; no ORM session or identity map is involved. The
+    user comes back detached: a route that changes it re-attaches it with `db.add(user)`.
+    """
     if not token or len(token) > 100:
         return None
-    row = db.exec(
-        select(UserSession, User)
-        .join(User, User.id == UserSession.user_id)
-        .where(UserSession.token_hash == digest(token))
-    ).first()
-    if row is None:
-        return None
-    user_session, user = row
+    token_hash = digest(token)
     now = utcnow()
-    if _expired(user_session, now, settings):
-        db.delete(user_session)
-        db.commit()
-        return None
-    if now - as_utc(user_session.last_seen_at) > TOUCH_EVERY:
-        user_session.last_seen_at = now
-        db.add(user_session)
-        db.commit()
-    return user, user_session
+    query = (
+        select(UserSession.created_at, UserSession.last_seen_at, *User.__table__.columns)  # type: ignore[attr-defined]
+        .join(User, col(User.id) == UserSession.user_id)
+        .where(UserSession.token_hash == token_hash)
+    )
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+        if row is None:
+            return None
+        created, last_seen = as_utc(row.created_at), as_utc(row.last_seen_at)
+        if _expired(created, last_seen, now, settings):
+            conn.execute(delete(UserSession).where(col(UserSession.token_hash) == token_hash))
+            conn.commit()
+            return None
+        if now - last_seen > TOUCH_EVERY:  # at most one write per session every few minutes
+            conn.execute(
+                update(UserSession)
+                .where(col(UserSession.token_hash) == token_hash)
+                .where(col(UserSession.last_seen_at) == row.last_seen_at)
+                .values(last_seen_at=now)
+            )
+            conn.commit()
+    mapping = row._mapping
+    user = User(**{name: mapping[name] for name in USER_COLUMNS})
+    make_transient_to_detached(user)
+    return user
 
 
 def end_session(db: Session, token: str | None) -> None:
@@ -69,7 +89,7 @@ def end_all_sessions(db: Session, user_id: int) -> None:
     db.commit()
 
 
-def _expired(row: UserSession, now: datetime, settings: Settings) -> bool:
-    idle = now - as_utc(row.last_seen_at) > timedelta(minutes=settings.session_idle_minutes)
-    total = now - as_utc(row.created_at) > timedelta(days=settings.session_absolute_days)
+def _expired(created: datetime, last_seen: datetime, now: datetime, settings: Settings) -> bool:
+    idle = now - last_seen > timedelta(minutes=settings.session_idle_minutes)
+    total = now - created > timedelta(days=settings.session_absolute_days)
     return idle or total

@@ -36,7 +36,7 @@ def _continue_at(
     if user is None or target is None:
         return None
     module, lesson = target
-    return module, lesson, resume_url(db, user, module, lesson)
+    return module, lesson, resume_url(module, lesson)
 
 
 @router.get("/modules", response_class=HTMLResponse)
@@ -67,7 +67,7 @@ def module(
     resume = None
     if user is not None and status is not None and status.started_at and not status.passed:
         lesson = next((x for x in found.lessons if x.slug not in status.completed_lessons), None)
-        resume = resume_url(db, user, found, lesson) if lesson else None
+        resume = resume_url(found, lesson) if lesson else None
     context = {
         "module": found,
         "status": status,

@@ -14,7 +14,7 @@ from app.deps import wants_fragment
 from app.models import User
 from app.services.grading import BadAnswer, Result, grade, parse_answer
 from app.services.option_order import learner_seed, options_for
-from app.services.progress import lesson_state
+from app.services.progress import lesson_state, resume_point
 
 
 @dataclass
@@ -121,6 +121,7 @@ def lesson_context(
         "views": {v.question.id: v for v in views},
         "state": state,
         "completed": bool(state and state.completed),
+        "resume": resume_point(lesson, state),
         "lessons_left": left,
         "next_unfinished": (later or [o for o in left if o is not lesson] or [None])[0],
         "score_so_far": state.score_so_far(module) if state else None,

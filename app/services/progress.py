@@ -212,18 +212,19 @@ def _progress_from(row: Any, user_id: int, module_slug: str) -> LessonProgress:
     return progress
 
 
-def resume_anchor(lesson: Lesson, state: LessonState) -> str:
-    """Where "Continue" opens a lesson: its top when nothing is answered yet, else the first
-    unanswered question, else the "mark as done" panel."""
-    if not state.answered:
+def resume_point(lesson: Lesson, state: LessonState | None) -> str:
+    """Where "Continue" lands in a lesson: nowhere in particular (its top) when nothing is
+    answered yet, else the first unanswered question, else the "mark as done" panel. The lesson
+    page puts the `#resume` anchor there, from the state it reads anyway."""
+    if state is None or not state.answered:
         return ""
     missing = unanswered(lesson, state)
-    return f"#q-{missing[0].id}" if missing else "#lesson-done"
+    return f"q-{missing[0].id}" if missing else "lesson-done"
 
 
-def resume_url(db: Session, user: User, module: Module, lesson: Lesson) -> str:
-    state = lesson_state(db, user, module, lesson)
-    return f"/modules/{module.slug}/{lesson.slug}{resume_anchor(lesson, state)}"
+def resume_url(module: Module, lesson: Lesson) -> str:
+    """The "Continue" link: no query here, so home and module pages stay cheap."""
+    return f"/modules/{module.slug}/{lesson.slug}#resume"
 
 
 def unanswered(lesson: Lesson, state: LessonState) -> list[Question]:

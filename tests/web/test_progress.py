@@ -90,7 +90,7 @@ def test_continue_leads_to_the_next_unfinished_lesson_on_any_device(
     first, second = MODULE.lessons[0], MODULE.lessons[1]
     answer_all(client, first)
     home = client.get("/").text
-    assert f'href="{lesson_url(first)}#lesson-done" role="button"' in home  # all answered
+    assert f'href="{lesson_url(first)}#resume" role="button"' in home  # all answered: done panel
     complete(client, first)
     with httpx.Client(base_url=server_url) as phone:
         token = csrf(phone, "/login")
@@ -99,7 +99,10 @@ def test_continue_leads_to_the_next_unfinished_lesson_on_any_device(
             data={"csrf_token": token, "email": email, "password": "correct horse battery"},
         )
         home = phone.get("/").text
-        assert f'href="{lesson_url(second)}" role="button" draggable="false" id="continue"' in home
+        assert (
+            f'href="{lesson_url(second)}#resume" role="button" draggable="false" id="continue"'
+            in home
+        )
 
 
 def test_learning_page_needs_an_account(client: httpx.Client) -> None:
@@ -143,11 +146,21 @@ def test_continue_opens_the_lesson_at_its_first_unanswered_question(client: http
     register(client)
     lesson = MODULE.lessons[0]
     answer_all(client, lesson, count=1)
-    anchor = f'href="{lesson_url(lesson)}#q-{lesson.questions[1].id}"'
+    anchor = f'href="{lesson_url(lesson)}#resume"'
     assert anchor in client.get("/").text
     assert anchor in client.get("/learning").text
     module_page = client.get(f"/modules/{MODULE.slug}").text
     assert anchor in module_page and "Start the first lesson" not in module_page
+    # The lesson puts #resume just before its first unanswered question ...
+    page = client.get(lesson_url(lesson)).text
+    section = f'<section class="qi-question" id="q-{lesson.questions[1].id}"'
+    flat = re.sub(r"\s+", " ", page)
+    assert flat.count('id="resume"') == 1
+    assert re.search(r'<span id="resume"></span> ?' + re.escape(section), flat)
+    # ... and at the "mark as done" panel once every question is answered.
+    answer_all(client, lesson)
+    page = re.sub(r"\s+", " ", client.get(lesson_url(lesson)).text)
+    assert re.search(r'<span id="resume"></span> ?<[^>]+id="lesson-done"', page)
 
 
 def test_a_completed_module_says_so_with_its_score_and_certificate(client: httpx.Client) -> None:

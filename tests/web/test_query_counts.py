@@ -9,14 +9,19 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import event
+from sqlmodel import Session, select
 
 from app.catalog import load_catalog
 from app.config import Settings
+from app.db import make_engine
 from app.main import create_app
 from app.migrate import upgrade
+from app.models import User
+from app.services.records import learner_records, records_for
 from tests.conftest import CONTENT_DIR
 from tests.live_server import serve
 from tests.web.helpers import csrf, register
+from tests.web.supervision_helpers import CATALOG, finish_module
 
 MODULE = load_catalog(CONTENT_DIR).modules[0]
 LESSON = MODULE.lessons[0]
@@ -113,3 +118,40 @@ def test_many_signed_in_requests_at_once_all_succeed(counted: tuple[str, list[st
     with ThreadPoolExecutor(max_workers=80) as pool:
         statuses = list(pool.map(fetch, range(240)))
     assert statuses == [200] * 240
+
+
+def test_learner_pages_are_two_queries_and_agree_with_the_bulk_records(
+    counted: tuple[str, list[str]], tmp_path: Path
+) -> None:
+    """Home, /modules, /learning and a module page: who is signed in, then one query for the
+    learner's records. They must say what the supervisor's bulk records say."""
+    base, statements = counted
+    with httpx.Client(base_url=base) as client:
+        email = register(client)
+        finish_module(client)  # progress, a completion and a certificate to read back
+        second = CATALOG.modules[1]
+        lesson = second.lessons[0]
+        page = client.get(f"/modules/{second.slug}/{lesson.slug}").text
+        key = re.search(r'name="form_key" value="([0-9a-f]+)"', page).group(1)
+        client.post(
+            f"/modules/{second.slug}/{lesson.slug}/questions/{lesson.questions[0].id}",
+            data={"csrf_token": csrf(client, "/"), "answer": "a", "form_key": key},
+            headers={"HX-Request": "true"},
+        )
+        for path in ("/", "/modules", "/learning", f"/modules/{MODULE.slug}"):
+            statements.clear()
+            assert client.get(path).status_code == 200
+            assert len(queries(statements)) <= 2, (path, statements)
+    engine = make_engine(f"sqlite:///{tmp_path / 'count.db'}")
+    with Session(engine) as db:
+        user = db.exec(select(User).where(User.email == email)).one()
+        own = learner_records(db, user, CATALOG)
+        bulk = records_for(db, [user], CATALOG)[user.id]
+    engine.dispose()
+    fields = ("status", "lessons_done", "score", "certificate_id", "completed_lessons",
+              "started_lessons", "last_activity", "completed_at", "content_version")  # fmt: skip
+    assert own[MODULE.slug].passed and own[second.slug].started_lessons
+    for slug in own:
+        assert {f: getattr(own[slug], f) for f in fields} == {
+            f: getattr(bulk[slug], f) for f in fields
+        }, slug

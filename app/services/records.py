@@ -129,6 +129,7 @@ class ModuleRecord:
     certificate_id: str | None = None
     completed_lessons: set[str] = field(default_factory=set)
     started_lessons: set[str] = field(default_factory=set)
+    lesson_activity: dict[str, datetime] = field(default_factory=dict, repr=False)  # slug -> last
     scored_lessons: list[int] = field(default_factory=list, repr=False)
     moments: list[datetime] = field(default_factory=list, repr=False)
 
@@ -266,6 +267,7 @@ def _add_progress(records: dict[str, ModuleRecord], row: Any, catalog: Catalog) 
     record.started_at = min(filter(None, [record.started_at, started]))
     record.last_activity = max(filter(None, [record.last_activity, active]))
     record.started_lessons.add(lesson.slug)
+    record.lesson_activity[lesson.slug] = active
     record.lesson_versions[lesson.slug] = row.content_version
     record.retaken = record.retaken or row.attempts_since is not None
     record.moments += [started, active]
@@ -354,11 +356,21 @@ def _learner_query(user_id: int) -> CompoundSelect:
 def continue_target(
     catalog: Catalog, records: dict[str, ModuleRecord]
 ) -> tuple[Module, Lesson] | None:
-    """The next unfinished lesson in the most recently active module, then in later modules."""
+    """The lesson the learner was last working in, if they have not finished it; else the next
+    unfinished lesson in the most recently active module, then in later modules."""
     active = [r for r in records.values() if r.last_activity is not None]
     if not active:
         return None
     latest = max(active, key=lambda r: r.last_activity)  # type: ignore[arg-type, return-value]
+    unfinished = {
+        slug: at
+        for slug, at in latest.lesson_activity.items()
+        if slug not in latest.completed_lessons
+    }
+    if unfinished:
+        lesson = latest.module.lesson(max(unfinished, key=lambda slug: unfinished[slug]))
+        if lesson is not None:
+            return latest.module, lesson
     modules = list(catalog.modules)
     start = modules.index(latest.module)
     for module in modules[start:] + modules[:start]:

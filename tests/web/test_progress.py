@@ -82,6 +82,15 @@ def test_retrying_does_not_change_the_first_attempt_score(client: httpx.Client) 
     assert "with a score of 0%" in client.get(lesson_url(lesson)).text
 
 
+def test_continue_returns_to_the_lesson_left_half_done(client: httpx.Client) -> None:
+    """A learner who jumped to lesson 2 and answered one question goes back to lesson 2, not to
+    the untouched lesson 1."""
+    register(client)
+    second = MODULE.lessons[1]
+    answer_all(client, second, count=1)
+    assert f'href="{lesson_url(second)}#resume" role="button"' in client.get("/").text
+
+
 def test_continue_leads_to_the_next_unfinished_lesson_on_any_device(
     client: httpx.Client, server_url: str
 ) -> None:

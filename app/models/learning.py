@@ -46,3 +46,4 @@ class LessonProgress(SQLModel, table=True):
     score: int | None = None  # percent of questions right at the first attempt
     # A retake counts only answers from this moment on; earlier attempts stay in the record.
     attempts_since: datetime | None = None
+    retakes: int = 0  # how often the module was retaken: exports count module attempts from it

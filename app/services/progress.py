@@ -172,12 +172,13 @@ def _state_query(user_id: int, module_slug: str, lesson_slug: str) -> CompoundSe
         progress.c.completed_at.label("t3"),
         progress.c.attempts_since.label("t4"),
         progress.c.score,
+        progress.c.retakes,
         progress.c.id,
     ).where(progress.c.user_id == user_id, progress.c.module_slug == module_slug)
     answers = select(
         literal("a"), attempt.c.lesson_slug, attempt.c.answer, attempt.c.question_id,
         attempt.c.correct, attempt.c.created_at, time_null, time_null, time_null,
-        cast(null(), Integer), attempt.c.id,
+        cast(null(), Integer), cast(null(), Integer), attempt.c.id,
     ).where(
         attempt.c.user_id == user_id,
         attempt.c.module_slug == module_slug,
@@ -186,7 +187,7 @@ def _state_query(user_id: int, module_slug: str, lesson_slug: str) -> CompoundSe
     )  # fmt: skip
     reflection = select(
         literal("r"), note.c.lesson_slug, note.c.text, text_null, bool_null, note.c.updated_at,
-        time_null, time_null, time_null, cast(null(), Integer), note.c.id,
+        time_null, time_null, time_null, cast(null(), Integer), cast(null(), Integer), note.c.id,
     ).where(
         note.c.user_id == user_id,
         note.c.module_slug == module_slug,
@@ -207,6 +208,7 @@ def _progress_from(row: Any, user_id: int, module_slug: str) -> LessonProgress:
         completed_at=row.t3,
         attempts_since=row.t4,
         score=row.score,
+        retakes=row.retakes,
     )
     make_transient_to_detached(progress)
     return progress
@@ -268,11 +270,13 @@ def retake_module(db: Session, user: User, module: Module, passed: bool) -> bool
     if len([r for r in rows if r.completed_at is not None]) < len(module.lessons):
         return False
     now = utcnow()
+    retakes = max(row.retakes for row in rows) + 1
     for row in rows:
         row.completed_at = None
         row.score = None
         row.attempts_since = now
         row.started_at = now
+        row.retakes = retakes
         db.add(row)
     db.commit()
     return True

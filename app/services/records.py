@@ -120,7 +120,7 @@ class ModuleRecord:
     completed_at: datetime | None = None  # set only when the module is passed
     score: int | None = None
     answers: int = 0  # questions answered: every attempt row, "try again" included
-    retaken: bool = False
+    retakes: int = 0
     pass_mark: int | None = None  # the mark applied: the completion's, else the module's
     module_version: str = ""
     lesson_versions: dict[str, str] = field(default_factory=dict)  # lessons touched, as last seen
@@ -166,14 +166,10 @@ class ModuleRecord:
 
     @property
     def attempts(self) -> int:
-        """Module attempts: 0 not started, 1, or 2 once retaken.
-
-        A retake stores only its latest moment (`lesson_progress.attempts_since`), so a second
-        retake cannot be told from the first: 2 means "retaken at least once".
-        """
+        """Module attempts: 0 not started, else 1 plus each retake."""
         if self.started_at is None:
             return 0
-        return 2 if self.retaken else 1
+        return 1 + self.retakes
 
     @property
     def outcomes_in_order(self) -> list[str]:
@@ -231,6 +227,7 @@ def records_for(
         LessonProgress.completed_at,
         LessonProgress.score,
         LessonProgress.attempts_since,
+        LessonProgress.retakes,
     ).where(col(LessonProgress.user_id).in_(ids))
     for row in db.exec(progress):
         _add_progress(out[row.user_id], row, catalog)
@@ -269,7 +266,7 @@ def _add_progress(records: dict[str, ModuleRecord], row: Any, catalog: Catalog) 
     record.started_lessons.add(lesson.slug)
     record.lesson_activity[lesson.slug] = active
     record.lesson_versions[lesson.slug] = row.content_version
-    record.retaken = record.retaken or row.attempts_since is not None
+    record.retakes = max(record.retakes, row.retakes or 0)
     record.moments += [started, active]
     if row.completed_at is not None:
         record.moments.append(as_utc(row.completed_at))
@@ -340,15 +337,16 @@ def _learner_query(user_id: int) -> CompoundSelect:
         progress.c.attempts_since,
         progress.c.score,
         number.label("pass_mark"),
+        progress.c.retakes,
     ).where(progress.c.user_id == user_id)
     completions = select(
         literal("c"), done.c.module_slug, cast(null(), String), done.c.module_version,
         done.c.lesson_versions, instant, instant, done.c.completed_at, instant, done.c.score,
-        done.c.pass_mark,
+        done.c.pass_mark, number,
     ).where(done.c.user_id == user_id)  # fmt: skip
     certificates = select(
         literal("z"), cert.c.module_slug, cert.c.id, cast(null(), String), text, instant, instant,
-        instant, instant, number, number,
+        instant, instant, number, number, number,
     ).where(cert.c.user_id == user_id, cert.c.revoked_at.is_(None))  # fmt: skip
     return union_all(rows, completions, certificates)
 

@@ -9,11 +9,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.catalog import load_catalog
 from app.models import Attempt, LessonProgress, User
 from app.services.certificates import canonical_json
+from app.services.progress import retake_module
 from app.services.records import (
     ModuleRecord,
     Status,
@@ -111,6 +112,7 @@ def test_records_measure_count_and_order_from_stored_rows(engine: Engine, learne
                     completed_at=start + minutes(5),
                     score=100,
                     attempts_since=retake if lesson is first else None,
+                    retakes=1 if lesson is first else 0,
                 )
             )
         for i, at in enumerate([T0 + minutes(2), T0 + minutes(4), T0 + minutes(12)]):
@@ -140,3 +142,31 @@ def test_records_measure_count_and_order_from_stored_rows(engine: Engine, learne
     assert r.outcomes_achieved != r.outcomes_in_order  # achieved last-lesson first
     assert r.content_lessons[last.slug] == "old"
     assert r.content_version == content_hash(MODULE.version, r.content_lessons)
+
+
+def test_every_retake_counts_as_a_module_attempt(engine: Engine, learner: User) -> None:
+    """Two retakes below the pass mark: three attempts at the module, not "2 or more"."""
+    with Session(engine) as db:
+        for lesson in MODULE.lessons:
+            db.add(
+                LessonProgress(
+                    user_id=learner.id,
+                    module_slug=MODULE.slug,
+                    lesson_slug=lesson.slug,
+                    content_version=lesson.version,
+                    started_at=T0,
+                    last_activity_at=T0 + minutes(3),
+                    completed_at=T0 + minutes(4),
+                    score=10,
+                )
+            )
+        db.commit()
+        counts = [records_for(db, [learner], CATALOG)[learner.id][MODULE.slug].attempts]
+        for _ in range(2):
+            assert retake_module(db, learner, MODULE, passed=False)
+            for row in db.exec(select(LessonProgress)).all():  # finish again, below the mark
+                row.completed_at, row.score = T0 + minutes(9), 10
+                db.add(row)
+            db.commit()
+            counts.append(records_for(db, [learner], CATALOG)[learner.id][MODULE.slug].attempts)
+    assert counts == [1, 2, 3]

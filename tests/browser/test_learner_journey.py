@@ -101,6 +101,6 @@ def test_register_learn_sign_out_and_continue(page: Page, live_url: str, width: 
     assert_accessible(page)
     continue_button.first.click()
     expect(page.locator("h1")).to_have_text(SECOND.title)
-    expect(page).to_have_url(f"{live_url}/modules/{MODULE.slug}/{SECOND.slug}")
+    expect(page).to_have_url(f"{live_url}/modules/{MODULE.slug}/{SECOND.slug}#resume")
     assert_accessible(page)
     assert elsewhere == [], f"requests to other hosts: {elsewhere}"  # fonts included

@@ -12,15 +12,42 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from sqlalchemy import Engine
+
+from app.db import make_engine
+from app.migrate import upgrade
+from tests.databases import fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TOKEN = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
+
+
+@dataclass
+class BenchDatabase:
+    url: str
+    engine: Engine
+    env: dict[str, str]  # for server processes: this database, real argon2id costs
+
+
+def bench_database(stack: ExitStack, postgres: bool, hint: str) -> BenchDatabase:
+    """A fresh, migrated database for one bench run, dropped when `stack` closes. PostgreSQL
+    needs the throwaway server the Makefile starts (QI_TEST_DATABASE_URL); `hint` says how."""
+    if postgres and not os.environ.get("QI_TEST_DATABASE_URL"):
+        sys.exit(f"PostgreSQL needs a server: run `{hint}`")
+    tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+    url = stack.enter_context(fresh_database("postgresql" if postgres else "sqlite", tmp))
+    upgrade(url)
+    engine = make_engine(url)
+    stack.callback(engine.dispose)
+    env = {**os.environ, "QI_DATABASE_URL": url, "QI_ENVIRONMENT": "development"}
+    env.pop("QI_PASSWORD_PROFILE", None)  # real argon2id costs, as in production
+    return BenchDatabase(url, engine, env)
 
 
 def free_port() -> int:

@@ -11,16 +11,11 @@ is asserted. docs/performance.md records the figures with the date and the machi
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from contextlib import ExitStack
-from pathlib import Path
 
 from app.catalog import load_catalog
-from app.db import make_engine
-from app.migrate import upgrade
-from bench.harness import ROOT, Figures, app_server, bare_server, need_wrk, wrk
+from bench.harness import ROOT, Figures, app_server, bare_server, bench_database, need_wrk, wrk
 from bench.scenarios import (
     answer_post,
     export_rows_per_second,
@@ -30,7 +25,6 @@ from bench.scenarios import (
     signed_in_client,
 )
 from bench.seeding import add_cohort, add_history, add_users
-from tests.databases import fresh_database
 
 
 def row(name: str, figures: Figures, bare: Figures) -> str:
@@ -53,15 +47,10 @@ def main() -> int:
     parser.add_argument("--trainees", type=int, default=200, help="on the supervisor dashboard")
     args = parser.parse_args()
     need_wrk()
-    if args.postgres and not os.environ.get("QI_TEST_DATABASE_URL"):
-        sys.exit("--postgres needs a server: run `make bench BENCH_ARGS=--postgres`")
     catalog = load_catalog(ROOT / "content")
     with ExitStack() as stack:
-        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        url = stack.enter_context(fresh_database("postgresql" if args.postgres else "sqlite", tmp))
-        upgrade(url)
-        engine = make_engine(url)
-        stack.callback(engine.dispose)
+        database = bench_database(stack, args.postgres, "make bench BENCH_ARGS=--postgres")
+        engine, env = database.engine, database.env
         print(f"seeding {args.trainees} trainees, their supervisor and their history ...")
         supervisor = add_users(engine, "supervisor", 1, role="supervisor")
         trainees = add_users(engine, "trainee", args.trainees)
@@ -70,8 +59,6 @@ def main() -> int:
         loaders = args.processes * args.clients
         add_users(engine, "loader", loaders)
         add_users(engine, "rush", args.sign_ins)
-        env = {**os.environ, "QI_DATABASE_URL": url, "QI_ENVIRONMENT": "development"}
-        env.pop("QI_PASSWORD_PROFILE", None)  # real argon2id costs, as in production
 
         seconds, connections = args.seconds, args.connections
         with bare_server(env, args.workers) as bare_srv:

@@ -11,20 +11,14 @@ p99 on PostgreSQL stays within 20% of the empty database's. Not part of `make te
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from contextlib import ExitStack
-from pathlib import Path
 
 from app.catalog import load_catalog
-from app.db import make_engine
-from app.migrate import upgrade
-from bench.harness import ROOT, Figures, app_server, need_wrk, wrk
+from bench.harness import ROOT, Figures, app_server, bench_database, need_wrk, wrk
 from bench.scenarios import first_question, signed_in_client
 from bench.seeding import add_cohort, add_history, add_users
-from tests.databases import fresh_database
 
 
 def measure(
@@ -55,17 +49,10 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args()
     need_wrk()
-    if not args.sqlite and not os.environ.get("QI_TEST_DATABASE_URL"):
-        sys.exit("PostgreSQL needs a server: run `make bench-scale`")
     catalog = load_catalog(ROOT / "content")
     with ExitStack() as stack:
-        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        url = stack.enter_context(fresh_database("sqlite" if args.sqlite else "postgresql", tmp))
-        upgrade(url)
-        engine = make_engine(url)
-        stack.callback(engine.dispose)
-        env = {**os.environ, "QI_DATABASE_URL": url, "QI_ENVIRONMENT": "development"}
-        env.pop("QI_PASSWORD_PROFILE", None)
+        database = bench_database(stack, not args.sqlite, "make bench-scale")
+        engine, env = database.engine, database.env
         supervisors = add_users(engine, "supervisor", args.supervisors, role="supervisor")
         trainees = add_users(engine, "trainee", 1)  # trainee0: the learner measured
         add_cohort(engine, "Cohort 0", supervisors[:1], trainees)

@@ -88,6 +88,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     version = static_version(STATIC_DIR)
     app.state.templates = make_templates(version, catalog)
 
+    # Level 9 (Starlette's default): level 6 would save a third of the 1.2 ms it takes to
+    # compress a long lesson, but the page is 1% larger and the lesson budget is that tight.
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(CsrfCookieMiddleware, https=settings.uses_https)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.uses_https)

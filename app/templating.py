@@ -34,6 +34,8 @@ def make_templates(static_version: str, catalog: Catalog | None = None) -> Jinja
     env.autoescape = True
     env.trim_blocks = True
     env.lstrip_blocks = True
+    # Templates ship with the code: never stat every file on every render to look for changes.
+    env.auto_reload = False
     env.globals["static_version"] = static_version
     env.globals["static_url"] = partial(static_url, static_version)
     env.globals["site_name"] = "QI Skills"

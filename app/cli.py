@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -62,18 +63,31 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_content_check(args: argparse.Namespace) -> int:
+    """Print every error and warning as `path:line: reason` (or JSON); fail on errors, and on
+    warnings too with --strict."""
     path = Path(args.path) if args.path else get_settings().content_dir
     report = check(path)
-    modules, errors = report.modules, report.errors
-    for problem in sorted([*errors, *report.warnings], key=lambda p: (str(p.path), p.line)):
-        print(problem)
+    modules, errors, warnings = report.modules, report.errors, report.warnings
+    findings = sorted([*errors, *warnings], key=lambda f: (str(f.path), f.line))
+    if args.json:
+        print(json.dumps([f.as_json() for f in findings], indent=2, ensure_ascii=False))
+    else:
+        for finding in findings:
+            print(finding)
+    summary = sys.stderr if args.json else sys.stdout
     if errors:
         print(f"{len(errors)} error(s) in {path}", file=sys.stderr)
         return 1
+    if warnings and args.strict:
+        print(f"{len(warnings)} warning(s) in {path}, and --strict fails on them", file=sys.stderr)
+        return 1
     lessons = sum(len(m.lessons) for m in modules)
     questions = sum(len(lesson.questions) for m in modules for lesson in m.lessons)
-    warned = f", {len(report.warnings)} warning(s)" if report.warnings else ""
-    print(f"ok: {len(modules)} module(s), {lessons} lesson(s), {questions} question(s){warned}")
+    warned = f", {len(warnings)} warning(s)" if warnings else ""
+    print(
+        f"ok: {len(modules)} module(s), {lessons} lesson(s), {questions} question(s){warned}",
+        file=summary,
+    )
     return 0
 
 
@@ -164,8 +178,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     content = sub.add_parser("content", help="work with the Markdown content")
     content_sub = content.add_subparsers(dest="content_command", required=True)
-    check = content_sub.add_parser("check", help="validate content; print every error")
+    check = content_sub.add_parser(
+        "check", help="validate content; print every error and warning as path:line: reason"
+    )
     check.add_argument("path", nargs="?", help="content dir, module folder or lesson file")
+    check.add_argument(
+        "--json", action="store_true", help="print the findings as a JSON list, nothing else"
+    )
+    check.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
     check.set_defaults(func=cmd_content_check)
 
     users = sub.add_parser("users", help="manage users")

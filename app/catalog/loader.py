@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.catalog.checks import LessonSource, ModuleSource, content_warnings
 from app.catalog.errors import ContentError, ContentErrors, ContentWarning
-from app.catalog.parse import ParsedLesson, ParsedModule, parse_lesson, parse_module
+from app.catalog.parse import ParsedLesson, parse_lesson, parse_module
 from app.catalog.schema import Lesson, LessonSpec, Module, ModuleSpec, Outcome, Reference
-from app.catalog.warnings import answer_position_warnings, link_warnings
 
 NAME = re.compile(r"^(?P<pos>[0-9]{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 MODULE_FILE = "module.md"
@@ -69,11 +69,11 @@ class Report:
 
 def scan(path: Path) -> tuple[list[Module], list[ContentError]]:
     """Check a content directory, its modules/ folder, or one module folder (or a file in it)."""
-    report = check(path)
+    report = check(path, warnings=False)
     return report.modules, report.errors
 
 
-def check(path: Path) -> Report:
+def check(path: Path, *, warnings: bool = True) -> Report:
     """scan, with the warnings too (they never stop the content loading)."""
     path = Path(path)
     if path.is_file():
@@ -87,21 +87,21 @@ def check(path: Path) -> Report:
         module_dirs, errors = _module_dirs(path)
         root = path
     else:
-        missing = ContentError(path, 1, "no content here: expected a modules/ folder")
+        missing = ContentError(path, 1, "no content here: expected a modules/ folder", "layout")
         return Report([], [missing], [])
     if len(module_dirs) == 1 and (path / MODULE_FILE).exists():
         errors = []
-    known = _known_pages(root)
     modules: list[Module] = []
-    warnings: list[ContentWarning] = []
+    sources: list[ModuleSource] = []
     for module_dir in module_dirs:
-        module, module_errors, module_warnings = _load_module(module_dir, known)
+        module, module_errors, source = _load_module(module_dir)
         errors += module_errors
-        warnings += module_warnings
-        if module is not None:
+        if module is not None and source is not None:
             modules.append(module)
+            sources.append(source)
     errors += _clashes(modules, module_dirs)
-    return Report(modules, errors, sorted(warnings))
+    found = content_warnings(sources, _known_pages(root)) if warnings else []
+    return Report(modules, errors, found)
 
 
 def _known_pages(root: Path) -> dict[str, set[str]]:
@@ -127,25 +127,28 @@ def _module_dirs(modules_dir: Path) -> tuple[list[Path], list[ContentError]]:
     dirs, errors = [], []
     for entry in _visible(modules_dir):
         if not entry.is_dir():
-            errors.append(ContentError(entry, 1, "only module folders belong in modules/"))
+            errors.append(
+                ContentError(entry, 1, "only module folders belong in modules/", "layout")
+            )
         elif not NAME.match(entry.name):
             errors.append(
-                ContentError(entry, 1, "a module folder must be named NN-slug, e.g. 02-run-charts")
+                ContentError(
+                    entry, 1, "a module folder must be named NN-slug, e.g. 02-run-charts", "layout"
+                )
             )
         else:
             dirs.append(entry)
     return dirs, errors
 
 
-def _load_module(
-    folder: Path, known: dict[str, set[str]]
-) -> tuple[Module | None, list[ContentError], list[ContentWarning]]:
+def _load_module(folder: Path) -> tuple[Module | None, list[ContentError], ModuleSource | None]:
     match = NAME.match(folder.name)
     if match is None:
-        return None, [ContentError(folder, 1, "a module folder must be named NN-slug")], []
+        named = ContentError(folder, 1, "a module folder must be named NN-slug", "layout")
+        return None, [named], None
     module_file = folder / MODULE_FILE
     if not module_file.is_file():
-        return None, [ContentError(folder, 1, f"the module has no {MODULE_FILE}")], []
+        return None, [ContentError(folder, 1, f"the module has no {MODULE_FILE}", "layout")], None
     parsed, errors = parse_module(module_file)
     lessons: list[tuple[Path, int, str, ParsedLesson]] = []
     for entry in _visible(folder):
@@ -154,7 +157,9 @@ def _load_module(
         name = NAME.match(entry.stem) if entry.suffix == ".md" else None
         if not entry.is_file() or name is None:
             errors.append(
-                ContentError(entry, 1, "a lesson must be a file named NN-slug.md, e.g. 01-aims.md")
+                ContentError(
+                    entry, 1, "a lesson must be a file named NN-slug.md, e.g. 01-aims.md", "layout"
+                )
             )
             continue
         lesson, lesson_errors = parse_lesson(entry)
@@ -162,12 +167,18 @@ def _load_module(
         if lesson is not None:
             lessons.append((entry, int(name["pos"]), name["slug"], lesson))
     if not lessons and not errors:
-        errors.append(ContentError(module_file, 1, "the module has no lessons"))
+        errors.append(ContentError(module_file, 1, "the module has no lessons", "layout"))
     errors += _lesson_rules(parsed.spec if parsed else None, lessons)
     if errors or parsed is None:
-        return None, errors, []
+        return None, errors, None
     slug = match["slug"]
-    warnings = _module_warnings(module_file, slug, parsed, lessons, known)
+    in_order = sorted(lessons, key=lambda x: x[1])
+    source = ModuleSource(
+        module_file,
+        slug,
+        parsed,
+        tuple(LessonSource(path, lesson_slug, lesson) for path, _, lesson_slug, lesson in in_order),
+    )
     spec = parsed.spec
     module = Module(
         slug=slug,
@@ -194,27 +205,10 @@ def _load_module(
                 blocks=tuple(lesson.blocks),
                 version=lesson.version,
             )
-            for _, pos, lesson_slug, lesson in sorted(lessons, key=lambda x: x[1])
+            for _, pos, lesson_slug, lesson in in_order
         ),
     )
-    return module, [], warnings
-
-
-def _module_warnings(
-    module_file: Path,
-    slug: str,
-    parsed: ParsedModule,
-    lessons: list[tuple[Path, int, str, ParsedLesson]],
-    known: dict[str, set[str]],
-) -> list[ContentWarning]:
-    in_order = sorted(lessons, key=lambda x: x[1])
-    warnings = link_warnings(module_file, parsed.links, f"/modules/{slug}", known)
-    for path, _, lesson_slug, lesson in in_order:
-        warnings += link_warnings(path, lesson.links, f"/modules/{slug}/{lesson_slug}", known)
-    questions = [
-        (path, q.line, q.question) for path, _, _, lesson in in_order for q in lesson.questions
-    ]
-    return warnings + answer_position_warnings(questions)
+    return module, [], source
 
 
 def spec_of(lesson: ParsedLesson) -> LessonSpec:
@@ -238,13 +232,21 @@ def _lesson_rules(
         if pos in positions:
             errors.append(
                 ContentError(
-                    path, 1, f"lesson number {pos:02d} is also used by {positions[pos].name}"
+                    path,
+                    1,
+                    f"lesson number {pos:02d} is also used by {positions[pos].name}",
+                    "duplicate-name",
                 )
             )
         positions.setdefault(pos, path)
         if slug in slugs:
             errors.append(
-                ContentError(path, 1, f"lesson slug '{slug}' is also used by {slugs[slug].name}")
+                ContentError(
+                    path,
+                    1,
+                    f"lesson slug '{slug}' is also used by {slugs[slug].name}",
+                    "duplicate-name",
+                )
             )
         slugs.setdefault(slug, path)
         for key, known in known_ids.items():
@@ -255,6 +257,7 @@ def _lesson_rules(
                             path,
                             lesson.lines.get(key, 1),
                             f"unknown {key[:-1]} id '{ident}': module.md does not define it",
+                            "unknown-id",
                         )
                     )
         for q in lesson.questions:
@@ -266,6 +269,7 @@ def _lesson_rules(
                         q.line,
                         f"duplicate question id '{q.question.id}' "
                         f"(first used at {other.name}:{other_line})",
+                        "duplicate-id",
                     )
                 )
             else:
@@ -284,11 +288,21 @@ def _clashes(modules: list[Module], dirs: list[Path]) -> list[ContentError]:
         pos, slug = int(match["pos"]), match["slug"]
         if pos in by_pos:
             errors.append(
-                ContentError(folder, 1, f"module number {pos:02d} is also used by {by_pos[pos]}")
+                ContentError(
+                    folder,
+                    1,
+                    f"module number {pos:02d} is also used by {by_pos[pos]}",
+                    "duplicate-name",
+                )
             )
         if slug in by_slug:
             errors.append(
-                ContentError(folder, 1, f"module slug '{slug}' is also used by {by_slug[slug]}")
+                ContentError(
+                    folder,
+                    1,
+                    f"module slug '{slug}' is also used by {by_slug[slug]}",
+                    "duplicate-name",
+                )
             )
         by_pos.setdefault(pos, folder.name)
         by_slug.setdefault(slug, folder.name)

@@ -60,6 +60,7 @@ class ParsedModule:
     intro_html: str
     version: str
     links: list[tuple[str, int]] = field(default_factory=list)  # (url, line) of kept links
+    lines: dict[tuple, int] = field(default_factory=dict)  # front-matter path -> line
 
 
 @dataclass
@@ -84,16 +85,24 @@ def read_source(path: Path) -> tuple[Source | None, list[ContentError]]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, [ContentError(path, line, "the file is not valid UTF-8")]
+        return None, [ContentError(path, line, "the file is not valid UTF-8", "encoding")]
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].rstrip("\r\n").rstrip() != FENCE:
-        return None, [ContentError(path, 1, "the file must start with front matter: a line '---'")]
+        return None, [
+            ContentError(
+                path, 1, "the file must start with front matter: a line '---'", "front-matter"
+            )
+        ]
     for i in range(1, len(lines)):
         if lines[i].rstrip("\r\n").rstrip() == FENCE:
             front = "".join(lines[1:i])
             body = "".join(lines[i + 1 :])
             return Source(path, raw, front, 2, body, i + 2), []
-    return None, [ContentError(path, 1, "front matter is not closed: add a line '---' after it")]
+    return None, [
+        ContentError(
+            path, 1, "front matter is not closed: add a line '---' after it", "front-matter"
+        )
+    ]
 
 
 def parse_module(path: Path) -> tuple[ParsedModule | None, list[ContentError]]:
@@ -115,7 +124,7 @@ def parse_module(path: Path) -> tuple[ParsedModule | None, list[ContentError]]:
         errors += _duplicate_ids(path, doc.lines, "references", [r.id for r in spec.references])
     if errors or spec is None:
         return None, errors
-    return ParsedModule(spec, intro, source.version, _link_lines(source, kept)), []
+    return ParsedModule(spec, intro, source.version, _link_lines(source, kept), doc.lines), []
 
 
 def parse_lesson(path: Path) -> tuple[ParsedLesson | None, list[ContentError]]:
@@ -184,7 +193,7 @@ def _parse_question(
             chart = neutral_view(result, spec.chart.title, notes)
             chart_answer = view_of(result, spec.chart.title, notes)
         except ChartError as exc:
-            return None, [ContentError(path, doc.line_of(("chart",)), f"chart: {exc}")]
+            return None, [ContentError(path, doc.line_of(("chart",)), f"chart: {exc}", "chart")]
         options = signal_options(result, lambda text: render_inline(md, text))
     else:
         assert spec.options is not None
@@ -223,7 +232,7 @@ def _parse_chart(
     try:
         return build_chart(spec), []
     except ChartError as exc:
-        return None, [ContentError(path, first_line, f"chart: {exc}")]
+        return None, [ContentError(path, first_line, f"chart: {exc}", "chart")]
 
 
 def _duplicate_ids(path: Path, lines: dict, key: str, ids: list[str]) -> list[ContentError]:
@@ -232,7 +241,8 @@ def _duplicate_ids(path: Path, lines: dict, key: str, ids: list[str]) -> list[Co
     for i, ident in enumerate(ids):
         if ident in seen:
             line = lines.get((key, i, "id"), lines.get((key,), 1))
-            errors.append(ContentError(path, line, f"duplicate {key[:-1]} id '{ident}'"))
+            reason = f"duplicate {key[:-1]} id '{ident}'"
+            errors.append(ContentError(path, line, reason, "duplicate-id"))
         seen.add(ident)
     return errors
 
@@ -254,6 +264,7 @@ def _refused_link_errors(source: Source, refused: list[str]) -> list[ContentErro
             source.path,
             _line_of(source, url),
             f"link '{url[:60]}' is refused: use http(s), mailto or a relative link",
+            "refused-link",
         )
         for url in dict.fromkeys(refused)
     ]

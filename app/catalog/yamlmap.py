@@ -42,9 +42,9 @@ def load_yaml(text: str, path: Path, first_line: int) -> tuple[YamlDoc | None, l
             )  # "got end of stream": where the unclosed thing began helps more
         line = first_line + (mark.line if mark else 0)
         problem = "; ".join(p for p in (exc.context, exc.problem) if p)
-        return None, [ContentError(path, line, f"bad YAML: {problem}")]
+        return None, [ContentError(path, line, f"bad YAML: {problem}", "yaml")]
     except yaml.YAMLError as exc:
-        return None, [ContentError(path, first_line, f"bad YAML: {exc}")]
+        return None, [ContentError(path, first_line, f"bad YAML: {exc}", "yaml")]
     lines: dict[Loc, int] = {}
     errors: list[ContentError] = []
     if node is not None:
@@ -66,7 +66,7 @@ def _walk(
             key = key_node.value
             line = offset + key_node.start_mark.line + 1
             if key in seen:
-                errors.append(ContentError(path, line, f"duplicate key '{key}'"))
+                errors.append(ContentError(path, line, f"duplicate key '{key}'", "yaml"))
             seen.add(key)
             lines[(*loc, key)] = line
             _walk(value_node, (*loc, key), offset, lines, errors, path)
@@ -81,13 +81,21 @@ def validate(
 ) -> tuple[M | None, list[ContentError]]:
     """Validate a document against a strict model, turning each problem into a ContentError."""
     if not isinstance(doc.data, dict):
-        return None, [ContentError(path, doc.first_line, f"{what} must be a YAML mapping of keys")]
+        return None, [
+            ContentError(path, doc.first_line, f"{what} must be a YAML mapping of keys", "schema")
+        ]
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
         return None, [
-            ContentError(path, doc.line_of(tuple(e["loc"])), _reason(e, what)) for e in exc.errors()
+            ContentError(path, doc.line_of(tuple(e["loc"])), _reason(e, what), _code(e))
+            for e in exc.errors()
         ]
+
+
+def _code(error: Any) -> str:
+    """The finding code of a validation problem (see docs/authoring.md, "Checking content")."""
+    return {"extra_forbidden": "unknown-key", "missing": "missing-key"}.get(error["type"], "schema")
 
 
 def _reason(error: Any, what: str) -> str:

@@ -2,27 +2,34 @@
 
 The draft is written beside a copy of its module's module.md in a temporary folder, so every rule
 that `content check` applies (outcome and reference ids included) applies here, and errors carry
-the draft's own line numbers.
+the draft's own line numbers. The warnings that judge a lesson on its own are shown too; those
+that need the rest of the module (links, module minutes, outcomes, answer positions across the
+module) are left to `qiskills content check`.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.catalog.loader import scan
+from app.catalog.loader import check
 from app.catalog.schema import Lesson, Module
 
 MAX_DRAFT = 200_000  # characters: far beyond any 10-minute lesson
 DRAFT_NAME = "99-draft-preview.md"
+DRAFT_WARNINGS = frozenset(  # the warning codes that judge a lesson on its own
+    {"lesson-too-long", "minutes-estimate", "lesson-cites-none", "image-alt"}
+    | {"pinned-answer-position"}
+)
 
 
 @dataclass(frozen=True)
 class Preview:
     lesson: Lesson | None
     errors: list[tuple[int, str]]  # (line, reason) in the draft, or line 0 for module.md
+    warnings: list[tuple[int, str]] = field(default_factory=list)  # (line, reason) in the draft
 
 
 def module_folder(content_dir: Path, module: Module) -> Path:
@@ -38,9 +45,15 @@ def preview_lesson(content_dir: Path, module: Module, draft: str) -> Preview:
         folder.mkdir()
         shutil.copyfile(source / "module.md", folder / "module.md")
         (folder / DRAFT_NAME).write_text(draft.replace("\r\n", "\n"), encoding="utf-8")
-        modules, errors = scan(folder)
+        report = check(folder)
+    modules, errors = report.modules, report.errors
     mine = [(e.line, e.reason) for e in errors if e.path.name == DRAFT_NAME]
     others = [(0, f"module.md: {e.reason}") for e in errors if e.path.name != DRAFT_NAME]
     if errors or not modules:
         return Preview(None, sorted(mine) + others)
-    return Preview(modules[0].lesson(DRAFT_NAME.removesuffix(".md")[3:]), [])
+    warnings = [
+        (w.line, w.reason)
+        for w in report.warnings
+        if w.path.name == DRAFT_NAME and w.code in DRAFT_WARNINGS
+    ]
+    return Preview(modules[0].lesson(DRAFT_NAME.removesuffix(".md")[3:]), [], warnings)

@@ -43,6 +43,18 @@ def test_a_valid_draft_renders_with_its_questions_and_charts(client, engine) -> 
     assert "<svg" in response.text
 
 
+def test_a_valid_draft_shows_its_own_warnings_by_line(client, engine) -> None:
+    educator(client, engine)
+    page = unescape(preview(client, DRAFT).text)
+    assert "Line 1: warning: the lesson cites no source" in page
+    assert "Line 3: warning: minutes: 6 is more than 30% off the estimate" in page
+    # Links are judged by `content check` with the whole module, not beside a lone draft.
+    linked = DRAFT.replace("Some *text*", "See [the next lesson](next-lesson) and some *text*")
+    assert "goes to a lesson that does not exist" not in unescape(preview(client, linked).text)
+    cited = DRAFT.replace("---\nSome", "references: [langley2009]\n---\nSome")
+    assert "warning: the lesson cites no source" not in unescape(preview(client, cited).text)
+
+
 def test_a_broken_draft_lists_every_error_with_its_line(client, engine) -> None:
     educator(client, engine)
     broken = DRAFT.replace("title: Drafting an aim\n", "").replace("feedback: No.", "feeback: No.")

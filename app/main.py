@@ -86,7 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.catalog = catalog
     app.state.engine = engine
     version = static_version(STATIC_DIR)
-    app.state.templates = make_templates(version, catalog)
+    app.state.templates = make_templates(version, catalog.for_learners)
 
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(CsrfCookieMiddleware, https=settings.uses_https)

@@ -60,6 +60,7 @@ class ParsedModule:
     intro_html: str
     version: str
     links: list[tuple[str, int]] = field(default_factory=list)  # (url, line) of kept links
+    lines: dict = field(default_factory=dict)  # front-matter path -> line, e.g. ("changelog", 0)
 
 
 @dataclass
@@ -115,7 +116,8 @@ def parse_module(path: Path) -> tuple[ParsedModule | None, list[ContentError]]:
         errors += _duplicate_ids(path, doc.lines, "references", [r.id for r in spec.references])
     if errors or spec is None:
         return None, errors
-    return ParsedModule(spec, intro, source.version, _link_lines(source, kept)), []
+    links = _link_lines(source, kept)
+    return ParsedModule(spec, intro, source.version, links, dict(doc.lines)), []
 
 
 def parse_lesson(path: Path) -> tuple[ParsedLesson | None, list[ContentError]]:

@@ -1,29 +1,25 @@
 """Versions over real HTTP on both databases: drafts for educators only, "updated since you
 completed it" after a major change, and redoing a lesson without losing the old completion."""
 
+# ruff: noqa: F811  (the fixtures imported from versions_content are redefined as arguments)
+
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from html import unescape
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import Engine, update
 from sqlmodel import Session, select
 
-from app.catalog import Catalog, load_catalog
-from app.config import Settings
-from app.main import create_app
+from app.catalog import Catalog
 from app.models import Attempt, LessonProgress, ModuleCompletion, Role
 from app.models.content import utcnow
-from tests.conftest import _empty_learner_tables
-from tests.live_server import serve
 from tests.web.helpers import csrf, post, register
 from tests.web.supervision_helpers import finish_module, set_role, user_id
-from tests.web.versions_content import (
+from tests.web.versions_content import (  # noqa: F401  (fixtures)
     CHANGE_NOTE,
     DRAFT_LESSON,
     DRAFT_MODULE,
@@ -31,36 +27,15 @@ from tests.web.versions_content import (
     MAJOR_LESSON,
     MFI,
     MINOR_LESSON,
-    build,
+    catalog,
+    content,
+    http,
+    site,
 )
 
 UPDATED = "Updated since you completed it"
 OLD_VERSION = "0" * 64
 LONG_AGO = datetime(2025, 1, 15, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(tmp_path_factory.mktemp("versions"))
-
-
-@pytest.fixture(scope="module")
-def catalog(content: Path) -> Catalog:
-    return load_catalog(content)
-
-
-@pytest.fixture(scope="module")
-def site(database_url: str, content: Path) -> Iterator[str]:
-    settings = Settings(database_url=database_url, content_dir=content, password_profile="test")
-    with serve(create_app(settings)) as url:
-        yield url
-
-
-@pytest.fixture
-def http(site: str, engine: Engine) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=site, timeout=10) as client:
-        yield client
-    _empty_learner_tables(engine)
 
 
 def as_role(client: httpx.Client, engine: Engine, role: Role) -> int:

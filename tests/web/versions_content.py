@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
-from tests.conftest import CONTENT_DIR
+import httpx
+import pytest
+from sqlalchemy import Engine
+
+from app.catalog import Catalog, load_catalog
+from app.config import Settings
+from app.main import create_app
+from tests.conftest import CONTENT_DIR, _empty_learner_tables
+from tests.live_server import serve
 
 MFI = "model-for-improvement"
 MAJOR_LESSON = "three-questions"  # a major change dated 2025-06-01
@@ -49,3 +58,30 @@ def build(root: Path) -> Path:
         text.replace(title, f"title: {DRAFT_MODULE_TITLE}\nstatus: draft", 1)
     )
     return content
+
+
+# Fixtures: a test module imports them to serve this content on each backend.
+
+
+@pytest.fixture(scope="module")
+def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(tmp_path_factory.mktemp("versions"))
+
+
+@pytest.fixture(scope="module")
+def catalog(content: Path) -> Catalog:
+    return load_catalog(content)
+
+
+@pytest.fixture(scope="module")
+def site(database_url: str, content: Path) -> Iterator[str]:
+    settings = Settings(database_url=database_url, content_dir=content, password_profile="test")
+    with serve(create_app(settings)) as url:
+        yield url
+
+
+@pytest.fixture
+def http(site: str, engine: Engine) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=site, timeout=10) as client:
+        yield client
+    _empty_learner_tables(engine)

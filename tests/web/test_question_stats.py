@@ -132,7 +132,7 @@ def test_the_numbers_for_a_seeded_set_of_attempts(
     row = row[: row.index("</tr>")]
     option_a = module.lesson(MINOR_LESSON).questions[0].options[0].html
     assert "<td>32</td>" in row and "<td>25</td>" in row and "80%" in row
-    assert f"{unescape(option_a)} (5×)" in row
+    assert f"{unescape(option_a)} (chosen 5 times)" in row
     assert "Nearly all right" in page and "Nearly all wrong" in page
 
 

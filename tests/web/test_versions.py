@@ -21,6 +21,7 @@ from tests.web.helpers import csrf, post, register
 from tests.web.supervision_helpers import finish_module, set_role, user_id
 from tests.web.versions_content import (  # noqa: F401  (fixtures)
     CHANGE_NOTE,
+    DEAD_LINK,
     DRAFT_LESSON,
     DRAFT_MODULE,
     DRAFT_MODULE_TITLE,
@@ -234,3 +235,26 @@ def test_redo_needs_an_account_and_a_completion(http: httpx.Client) -> None:
     assert post(http, f"{lesson_url}/redo", {}, page=lesson_url).status_code == 409
     draft = f"/modules/{MFI}/{DRAFT_LESSON}/redo"
     assert post(http, draft, {}, page=lesson_url).status_code == 404
+
+
+# ---- the educators' catalogue ----
+
+
+def test_the_catalogue_shows_status_versions_warnings_and_changelog(
+    http: httpx.Client, engine: Engine, catalog: Catalog
+) -> None:
+    as_role(http, engine, Role.educator)
+    page = unescape(http.get("/author").text)
+    mfi = page[
+        page.index('id="module-model-for-improvement"') : page.index('id="module-run-charts"')
+    ]
+    module = catalog.module(MFI)
+    assert "Published" in mfi and module.version[:12] in mfi
+    assert all(lesson.version[:12] in mfi for lesson in module.lessons)
+    draft_row = mfi[mfi.index("A lesson in draft") :]
+    assert draft_row[: draft_row.index("</tr>")].count("Draft") == 1
+    assert f"04-{DRAFT_LESSON}.md:" in mfi and DEAD_LINK in mfi  # content check's warning
+    assert CHANGE_NOTE in mfi and "Major" in mfi and "Minor" in mfi and "2025-06-01" in mfi
+    charts = page[page.index(f'id="module-{DRAFT_MODULE}"') :]
+    assert "Draft" in charts[: charts.index("</h2>")] and "No entries." in charts
+    assert f'href="/author/modules/{MFI}"' in page

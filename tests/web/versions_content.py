@@ -23,6 +23,7 @@ DRAFT_LESSON = "draft-lesson"
 DRAFT_MODULE = "draft-charts"
 DRAFT_MODULE_TITLE = "Run charts in draft"
 CHANGE_NOTE = "The example now uses a sepsis pathway."
+DEAD_LINK = "/modules/not-written-yet"  # a content-check warning in the draft lesson
 
 CHANGELOG = f"""\
 changelog:
@@ -48,7 +49,7 @@ def build(root: Path) -> Path:
     (mfi / "module.md").write_text(f"---\n{head}\n{CHANGELOG}---\n{rest}")
     lesson = (mfi / "01-three-questions.md").read_text()
     draft = lesson.replace("title: The three questions", "title: A lesson in draft\nstatus: draft")
-    draft = draft.replace("id: mfi-q", "id: draft-q")
+    draft = draft.replace("id: mfi-q", "id: draft-q") + f"\nSee [what comes next]({DEAD_LINK}).\n"
     (mfi / f"04-{DRAFT_LESSON}.md").write_text(draft)
     charts = modules / f"09-{DRAFT_MODULE}"
     shutil.copytree(modules / "06-run-charts", charts)

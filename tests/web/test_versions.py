@@ -150,6 +150,9 @@ def test_continue_skips_a_lesson_that_became_a_draft(
     home = http.get("/").text
     assert f"/modules/{MFI}/{DRAFT_LESSON}" not in home
     assert f"/modules/{MFI}/{MINOR_LESSON}#resume" in home
+    export = http.get("/learning/record.json")
+    assert export.status_code == 200 and MFI in export.text
+    assert DRAFT_MODULE not in export.text and DRAFT_LESSON not in export.text
     assert "0 of 3 lessons" in unescape(http.get(f"/modules/{MFI}").text)
 
 

@@ -37,7 +37,17 @@ async def read_form(request: Request) -> FormData:
 
 
 def get_catalog(request: Request) -> Catalog:
-    return request.app.state.catalog
+    """The published catalog (no drafts): the safe default for every page and record."""
+    return request.app.state.catalog.for_learners
+
+
+def viewer_catalog(request: Request) -> Catalog:
+    """The catalog as the signed-in person may read it: with drafts for educators and admins.
+    Only the reading, answering and authoring routes use it; records and exports never do."""
+    user = getattr(request.state, "user", None)
+    if user is not None and user.role in (Role.educator, Role.admin):
+        return request.app.state.catalog
+    return request.app.state.catalog.for_learners
 
 
 def identify(request: Request) -> None:
@@ -76,6 +86,7 @@ def require_role(*roles: Role) -> Callable[[User], User]:
 
 
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+ViewerCatalog = Annotated[Catalog, Depends(viewer_catalog)]
 PostedForm = Annotated[FormData, Depends(read_form)]
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 CurrentUser = Annotated[User, Depends(current_user)]

@@ -86,7 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.catalog = catalog
     app.state.engine = engine
     version = static_version(STATIC_DIR)
-    app.state.templates = make_templates(version, catalog)
+    app.state.templates = make_templates(version, catalog.for_learners)
 
     # Level 9 (Starlette's default): level 6 would save a third of the 1.2 ms it takes to
     # compress a long lesson, but the page is 1% larger and the lesson budget is that tight.

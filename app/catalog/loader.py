@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from app.catalog.checks import LessonSource, ModuleSource, content_warnings
 from app.catalog.errors import ContentError, ContentErrors, ContentWarning
-from app.catalog.parse import ParsedLesson, parse_lesson, parse_module
-from app.catalog.schema import Lesson, LessonSpec, Module, ModuleSpec, Outcome, Reference
+from app.catalog.parse import ParsedLesson, ParsedModule, parse_lesson, parse_module
+from app.catalog.schema import (
+    Change,
+    Lesson,
+    LessonSpec,
+    Module,
+    ModuleSpec,
+    Outcome,
+    Reference,
+)
 
 NAME = re.compile(r"^(?P<pos>[0-9]{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 MODULE_FILE = "module.md"
@@ -39,6 +48,28 @@ class Catalog:
     @property
     def lessons(self) -> tuple[Lesson, ...]:
         return tuple(lesson for m in self.modules for lesson in m.lessons)
+
+    @cached_property
+    def for_learners(self) -> Catalog:
+        """The catalog without drafts: what trainees, supervisors and every record see.
+
+        A draft module goes with all its lessons; a draft lesson leaves its module; a module
+        left with no lessons goes too. Built once per catalog (it never changes)."""
+        modules = [
+            replace(m, lessons=tuple(lesson for lesson in m.lessons if not lesson.draft))
+            for m in self.modules
+            if not m.draft
+        ]
+        modules = [m for m in modules if m.lessons]
+        if len(modules) == len(self.modules) and len(self.lessons) == sum(
+            len(m.lessons) for m in modules
+        ):
+            return self
+        return Catalog.of(modules)
+
+    @property
+    def has_drafts(self) -> bool:
+        return self.for_learners is not self
 
     @property
     def version(self) -> str:
@@ -169,6 +200,7 @@ def _load_module(folder: Path) -> tuple[Module | None, list[ContentError], Modul
     if not lessons and not errors:
         errors.append(ContentError(module_file, 1, "the module has no lessons", "layout"))
     errors += _lesson_rules(parsed.spec if parsed else None, lessons)
+    errors += _changelog_errors(module_file, parsed, lessons)
     if errors or parsed is None:
         return None, errors, None
     slug = match["slug"]
@@ -193,6 +225,10 @@ def _load_module(folder: Path) -> tuple[Module | None, list[ContentError], Modul
         ),
         intro_html=parsed.intro_html,
         version=parsed.version,
+        draft=spec.status == "draft",
+        changelog=tuple(
+            Change(c.date, c.lesson, c.change == "major", c.note) for c in spec.changelog
+        ),
         lessons=tuple(
             Lesson(
                 slug=lesson_slug,
@@ -204,6 +240,7 @@ def _load_module(folder: Path) -> tuple[Module | None, list[ContentError], Modul
                 reference_ids=tuple(spec_of(lesson).references),
                 blocks=tuple(lesson.blocks),
                 version=lesson.version,
+                draft=spec_of(lesson).status == "draft",
             )
             for _, pos, lesson_slug, lesson in in_order
         ),
@@ -275,6 +312,27 @@ def _lesson_rules(
             else:
                 question_ids[q.question.id] = (path, q.line)
     return errors
+
+
+def _changelog_errors(
+    module_file: Path,
+    parsed: ParsedModule | None,
+    lessons: list[tuple[Path, int, str, ParsedLesson]],
+) -> list[ContentError]:
+    """A changelog entry must name a lesson of this module (by its slug), or none for all."""
+    if parsed is None:
+        return []
+    slugs = {slug for _, _, slug, _ in lessons}
+    return [
+        ContentError(
+            module_file,
+            parsed.lines.get(("changelog", i, "lesson"), 1),
+            f"changelog: no lesson '{entry.lesson}' in this module "
+            f"(lessons: {', '.join(sorted(slugs)) or 'none'})",
+        )
+        for i, entry in enumerate(parsed.spec.changelog)
+        if entry.lesson is not None and entry.lesson not in slugs
+    ]
 
 
 def _clashes(modules: list[Module], dirs: list[Path]) -> list[ContentError]:

@@ -124,7 +124,7 @@ def parse_module(path: Path) -> tuple[ParsedModule | None, list[ContentError]]:
         errors += _duplicate_ids(path, doc.lines, "references", [r.id for r in spec.references])
     if errors or spec is None:
         return None, errors
-    return ParsedModule(spec, intro, source.version, _link_lines(source, kept), doc.lines), []
+    return ParsedModule(spec, intro, source.version, _link_lines(source, kept), dict(doc.lines)), []
 
 
 def parse_lesson(path: Path) -> tuple[ParsedLesson | None, list[ContentError]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -57,18 +58,35 @@ class ReferenceSpec(Strict):
     url: HttpUrl | None = None
 
 
+# `status: draft` keeps a module or lesson from trainees: only educators and admins see it.
+Status = Literal["draft", "published"]
+
+
+class ChangeSpec(Strict):
+    """One changelog entry. `major` asks learners who completed the lesson(s) before `date` to
+    look again; `minor` carries their progress over silently. No `lesson`: the whole module."""
+
+    date: dt.date
+    lesson: Slug | None = None
+    change: Literal["minor", "major"]
+    note: Text
+
+
 class ModuleSpec(Strict):
     title: Text
     summary: Text
     minutes: int = Field(ge=1, le=600)
     pass_mark: int = Field(default=75, ge=0, le=100)
+    status: Status = "published"
     outcomes: list[OutcomeSpec] = Field(min_length=1)
     references: list[ReferenceSpec] = Field(min_length=1)
+    changelog: list[ChangeSpec] = Field(default_factory=list)
 
 
 class LessonSpec(Strict):
     title: Text
     minutes: int = Field(ge=1, le=30)
+    status: Status = "published"
     outcomes: list[Slug] = Field(min_length=1)
     references: list[Slug] = Field(default_factory=list)
 
@@ -225,6 +243,19 @@ class Reference:
 
 
 @dataclass(frozen=True, slots=True)
+class Change:
+    """A changelog entry as the app reads it; `lesson` None means every lesson of the module."""
+
+    date: dt.date
+    lesson: str | None
+    major: bool
+    note: str
+
+    def applies_to(self, lesson_slug: str) -> bool:
+        return self.lesson is None or self.lesson == lesson_slug
+
+
+@dataclass(frozen=True, slots=True)
 class Lesson:
     slug: str
     module_slug: str
@@ -235,6 +266,7 @@ class Lesson:
     reference_ids: tuple[str, ...]
     blocks: tuple[Block, ...]
     version: str  # sha256 of the lesson's source bytes
+    draft: bool = False  # `status: draft`: shown to educators and admins only
 
     @property
     def questions(self) -> tuple[Question, ...]:
@@ -254,6 +286,8 @@ class Module:
     intro_html: str
     version: str  # sha256 of module.md
     lessons: tuple[Lesson, ...] = field(default=())
+    draft: bool = False  # `status: draft`: the module and all its lessons are for educators only
+    changelog: tuple[Change, ...] = ()  # in the order written
 
     def lesson(self, slug: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.slug == slug), None)

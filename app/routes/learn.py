@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from sqlmodel import Session
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from app.catalog import Catalog
 from app.catalog.schema import GPC_DOMAINS, RCP_SKILLS, Lesson, Module
-from app.deps import CatalogDep, CurrentUser, DbSession, OptionalUser
+from app.deps import CurrentUser, DbSession, OptionalUser, ViewerCatalog
 from app.models import User
 from app.routes.lesson_view import lesson_context, question_view
 from app.services.grading import BadAnswer, grade, parse_answer
-from app.services.progress import resume_url
+from app.services.progress import redo_lesson, resume_url
 from app.services.records import ModuleRecord, continue_target, learner_records
 from app.templating import render
 
@@ -22,9 +22,15 @@ router = APIRouter()
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, catalog: CatalogDep, db: DbSession, user: OptionalUser) -> HTMLResponse:
+def home(
+    request: Request, catalog: ViewerCatalog, db: DbSession, user: OptionalUser
+) -> HTMLResponse:
     statuses = learner_records(db, user, catalog)
-    context = {"statuses": statuses, "continue_at": _continue_at(db, user, catalog, statuses)}
+    context = {
+        "catalog": catalog,
+        "statuses": statuses,
+        "continue_at": _continue_at(db, user, catalog, statuses),
+    }
     return render(request, "pages/home.html", context)
 
 
@@ -41,24 +47,28 @@ def _continue_at(
 
 @router.get("/modules", response_class=HTMLResponse)
 def modules(
-    request: Request, catalog: CatalogDep, db: DbSession, user: OptionalUser
+    request: Request, catalog: ViewerCatalog, db: DbSession, user: OptionalUser
 ) -> HTMLResponse:
     statuses = learner_records(db, user, catalog)
-    return render(request, "pages/modules.html", {"statuses": statuses})
+    return render(request, "pages/modules.html", {"catalog": catalog, "statuses": statuses})
 
 
 @router.get("/learning", response_class=HTMLResponse)
 def learning(
-    request: Request, catalog: CatalogDep, db: DbSession, user: CurrentUser
+    request: Request, catalog: ViewerCatalog, db: DbSession, user: CurrentUser
 ) -> HTMLResponse:
     statuses = learner_records(db, user, catalog)
-    context = {"statuses": statuses, "continue_at": _continue_at(db, user, catalog, statuses)}
+    context = {
+        "catalog": catalog,
+        "statuses": statuses,
+        "continue_at": _continue_at(db, user, catalog, statuses),
+    }
     return render(request, "pages/learning.html", context)
 
 
 @router.get("/modules/{module_slug}", response_class=HTMLResponse)
 def module(
-    request: Request, module_slug: str, catalog: CatalogDep, db: DbSession, user: OptionalUser
+    request: Request, module_slug: str, catalog: ViewerCatalog, db: DbSession, user: OptionalUser
 ) -> HTMLResponse:
     found = catalog.module(module_slug)
     if found is None:
@@ -72,6 +82,7 @@ def module(
         "module": found,
         "status": status,
         "resume_url": resume,
+        "updated": status.updated_lessons if status else {},
         "gpc_domains": GPC_DOMAINS,
         "rcp_skills": RCP_SKILLS,
     }
@@ -83,7 +94,7 @@ def lesson(
     request: Request,
     module_slug: str,
     lesson_slug: str,
-    catalog: CatalogDep,
+    catalog: ViewerCatalog,
     db: DbSession,
     user: OptionalUser,
     answered: str | None = None,
@@ -106,6 +117,26 @@ def lesson(
             focus = None
     context = lesson_context(request, db, user, module, current, focus=focus, retry=retry)
     return render(request, "pages/lesson.html", context, fragment="partials/_lesson.html")
+
+
+@router.post("/modules/{module_slug}/{lesson_slug}/redo")
+def redo(
+    request: Request,
+    module_slug: str,
+    lesson_slug: str,
+    catalog: ViewerCatalog,
+    db: DbSession,
+    user: CurrentUser,
+) -> Response:
+    """Reopen a lesson completed before a major change (see progress.redo_lesson); 409 when
+    there is nothing new to redo."""
+    found = catalog.lesson(module_slug, lesson_slug)
+    if found is None:
+        return not_found(request, catalog.module(module_slug))
+    module, lesson = found
+    if not redo_lesson(db, user, module, lesson):
+        raise HTTPException(status_code=409, detail="nothing has changed since you completed it")
+    return RedirectResponse(f"/modules/{module.slug}/{lesson.slug}#lesson-title", status_code=303)
 
 
 def not_found(request: Request, module: Module | None = None) -> HTMLResponse:

@@ -121,6 +121,7 @@ def lesson_context(
         "views": {v.question.id: v for v in views},
         "state": state,
         "completed": bool(state and state.completed),
+        "changes": state.changes_unseen(module, lesson) if state else (),
         "resume": resume_point(lesson, state),
         "lessons_left": left,
         "next_unfinished": (later or [o for o in left if o is not lesson] or [None])[0],

@@ -12,14 +12,15 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from app.catalog import Catalog
 from app.catalog.schema import Lesson, Module, Question
 from app.deps import (
-    CatalogDep,
     CurrentUser,
     DbSession,
     OptionalUser,
     PostedForm,
+    ViewerCatalog,
     wants_fragment,
 )
 from app.models import User
+from app.models.content import as_utc
 from app.routes.learn import not_found
 from app.routes.lesson_view import QuestionView, lesson_context, question_view
 from app.services import reflections
@@ -56,7 +57,7 @@ def question_form(
     module_slug: str,
     lesson_slug: str,
     question_id: str,
-    catalog: CatalogDep,
+    catalog: ViewerCatalog,
     user: OptionalUser,
 ) -> Response:
     """A fresh form for "try again": the fragment for HTMX, else the lesson with this question's
@@ -78,7 +79,7 @@ def answer(
     module_slug: str,
     lesson_slug: str,
     question_id: str,
-    catalog: CatalogDep,
+    catalog: ViewerCatalog,
     db: DbSession,
     user: OptionalUser,
     form: PostedForm,
@@ -139,7 +140,7 @@ def complete(
     request: Request,
     module_slug: str,
     lesson_slug: str,
-    catalog: CatalogDep,
+    catalog: ViewerCatalog,
     db: DbSession,
     user: CurrentUser,
 ) -> Response:
@@ -147,12 +148,17 @@ def complete(
     if found is None:
         return not_found(request)
     module, lesson, _ = found
-    _, missing = complete_lesson(db, user, module, lesson)
-    if missing:
+    row, missing = complete_lesson(db, user, module, lesson)
+    if missing or row is None:
         context = lesson_context(request, db, user, module, lesson, complete_error=missing)
         return render(request, "pages/lesson.html", context, status_code=409)
     completion = check_module_completion(db, user, module)
-    if completion is not None:
+    # A module passed before (e.g. a lesson redone after a major change) stays passed: back to
+    # the lesson, not to the certificate as if it were new.
+    passed_before = completion is not None and as_utc(completion.completed_at) < as_utc(
+        row.completed_at
+    )
+    if completion is not None and not passed_before:
         certificate = issue_certificate(db, request.app.state.settings, user, module, completion)
         return RedirectResponse(f"/certificates/{certificate.id}?new=1", status_code=303)
     # Back to the lesson's "done" panel: its score, the lessons left and the next one.
@@ -164,7 +170,7 @@ def reflect(
     request: Request,
     module_slug: str,
     lesson_slug: str,
-    catalog: CatalogDep,
+    catalog: ViewerCatalog,
     db: DbSession,
     user: CurrentUser,
     text: Annotated[str, Form()] = "",
@@ -184,7 +190,7 @@ def reflect(
 
 @router.post("/modules/{module_slug}/retake")
 def retake(
-    request: Request, module_slug: str, catalog: CatalogDep, db: DbSession, user: CurrentUser
+    request: Request, module_slug: str, catalog: ViewerCatalog, db: DbSession, user: CurrentUser
 ) -> Response:
     module = catalog.module(module_slug)
     if module is None:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
-from app.catalog.loader import check
+from app.catalog.errors import ContentWarning
+from app.catalog.loader import NAME, check
 from app.catalog.schema import Lesson, Module
 
 MAX_DRAFT = 200_000  # characters: far beyond any 10-minute lesson
@@ -57,3 +59,29 @@ def preview_lesson(content_dir: Path, module: Module, draft: str) -> Preview:
         if w.path.name == DRAFT_NAME and w.code in DRAFT_WARNINGS
     ]
     return Preview(modules[0].lesson(DRAFT_NAME.removesuffix(".md")[3:]), [], warnings)
+
+
+def warnings_by_module(content_dir: Path, version: str) -> dict[str, list[ContentWarning]]:
+    """`content check`'s warnings for the loaded content, by module slug. Cached per content
+    version (a changed file is a new version), so the /author page checks once, not per visit."""
+    return _warnings(str(Path(content_dir).resolve()), version)
+
+
+@lru_cache(maxsize=4)
+def _warnings(content_dir: str, version: str) -> dict[str, list[ContentWarning]]:
+    root = Path(content_dir)
+    out: dict[str, list[ContentWarning]] = {}
+    for warning in check(root).warnings:
+        folder = warning.path if warning.path.is_dir() else warning.path.parent
+        match = NAME.match(folder.name)
+        slug = match["slug"] if match else ""
+        shown = replace(warning, path=_relative(warning.path, root))
+        out.setdefault(slug, []).append(shown)
+    return out
+
+
+def _relative(path: Path, root: Path) -> Path:
+    try:
+        return path.resolve().relative_to(root)
+    except ValueError:
+        return path

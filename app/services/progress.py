@@ -6,16 +6,27 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Boolean, CompoundSelect, Integer, String, cast, literal, null, or_, union_all
+from sqlalchemy import (
+    Boolean,
+    CompoundSelect,
+    Integer,
+    String,
+    cast,
+    literal,
+    null,
+    or_,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import make_transient_to_detached
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.catalog.schema import Lesson, Module, Question
 from app.models import Attempt, LessonProgress, Reflection, User
 from app.models.content import utcnow
 from app.services.grading import Result
-from app.services.records import module_score
+from app.services.records import changes_since, module_score, redoing
 
 
 @dataclass(frozen=True)
@@ -29,7 +40,24 @@ class LessonState:
 
     @property
     def completed(self) -> bool:
-        return self.progress is not None and self.progress.completed_at is not None
+        """Done, and not reopened by a redo (a redo shows "Mark lesson as done" again)."""
+        return (
+            self.progress is not None
+            and self.progress.completed_at is not None
+            and not self.redoing
+        )
+
+    @property
+    def redoing(self) -> bool:
+        row = self.progress
+        return row is not None and redoing(row.completed_at, row.attempts_since)
+
+    def changes_unseen(self, module: Module, lesson: Lesson) -> tuple:
+        """The major changes since this learner completed the lesson (records.changes_since)."""
+        row = self.progress
+        if row is None:
+            return ()
+        return changes_since(module, lesson, row.completed_at, row.content_version)
 
     def lessons_left(self, module: Module) -> list[Lesson]:
         """The module's lessons not yet marked done, in order."""
@@ -247,7 +275,7 @@ def complete_lesson(
         lesson_slug=lesson.slug,
         content_version=lesson.version,
     )
-    if row.completed_at is None:
+    if row.completed_at is None or state.redoing:
         total = len(lesson.questions)
         row.score = round(100 * len(state.first_correct) / total) if total else 100
         row.completed_at = utcnow()
@@ -256,6 +284,34 @@ def complete_lesson(
     db.add(row)
     db.commit()
     return row, []
+
+
+def redo_lesson(db: Session, user: User, module: Module, lesson: Lesson) -> bool:
+    """Reopen a completed lesson after a major change: answers count from now, and the earlier
+    completion (version, score, date) stays on record until the lesson is marked done again.
+    Refused (False) when the lesson has no unseen major change. One conditional UPDATE, so a
+    double submit reopens it once."""
+    state_row = _progress_row(db, user, module, lesson)
+    if state_row is None or not changes_since(
+        module, lesson, state_row.completed_at, state_row.content_version
+    ):
+        return False
+    if redoing(state_row.completed_at, state_row.attempts_since):
+        return True  # already reopened
+    db.exec(
+        update(LessonProgress)
+        .where(
+            col(LessonProgress.id) == state_row.id,
+            col(LessonProgress.completed_at).is_not(None),
+            or_(
+                col(LessonProgress.attempts_since).is_(None),
+                col(LessonProgress.attempts_since) <= col(LessonProgress.completed_at),
+            ),
+        )
+        .values(attempts_since=utcnow(), last_activity_at=utcnow())
+    )
+    db.commit()
+    return True
 
 
 def retake_module(db: Session, user: User, module: Module, passed: bool) -> bool:

@@ -20,7 +20,7 @@ from sqlalchemy import CompoundSelect, Integer, String, Text, cast, literal, nul
 from sqlmodel import Session, col, select
 
 from app.catalog import Catalog
-from app.catalog.schema import Lesson, Module
+from app.catalog.schema import Change, Lesson, Module
 from app.models import (
     Attempt,
     Certificate,
@@ -79,6 +79,33 @@ def active_minutes(moments: Iterable[datetime]) -> int | None:
     return round(sum(measured, timedelta()).total_seconds() / 60)
 
 
+def changes_since(
+    module: Module, lesson: Lesson, completed_at: datetime | None, version: str
+) -> tuple[Change, ...]:
+    """The major changes a learner has not seen in a lesson they completed: the "updated since
+    you completed it" rule, the same for the module page, the lesson page and the redo.
+
+    A major changelog entry for the lesson (or for the whole module) counts when the lesson was
+    completed on an earlier day than the entry's date, and against another version than the
+    current one (someone who completed the current text has seen the change, whatever the
+    date). Minor entries never count: progress carries over."""
+    if completed_at is None or version == lesson.version:
+        return ()
+    done = as_utc(completed_at).date()
+    return tuple(
+        c for c in module.changelog if c.major and c.applies_to(lesson.slug) and c.date > done
+    )
+
+
+def redoing(completed_at: datetime | None, attempts_since: datetime | None) -> bool:
+    """A completed lesson reopened by "Redo this lesson": answers count from `attempts_since`,
+    and the earlier completion (its version and score) stands until the lesson is done again.
+    A retake clears `completed_at`, so the two never look alike."""
+    if completed_at is None or attempts_since is None:
+        return False
+    return as_utc(attempts_since) > as_utc(completed_at)
+
+
 def content_hash(module_version: str, lesson_versions: dict[str, str]) -> str:
     """SHA-256 of the canonical JSON of {"module": ..., "lessons": {...}}.
 
@@ -129,6 +156,8 @@ class ModuleRecord:
     certificate_id: str | None = None
     completed_lessons: set[str] = field(default_factory=set)
     started_lessons: set[str] = field(default_factory=set)
+    lesson_completed_at: dict[str, datetime] = field(default_factory=dict, repr=False)
+    redoing_lessons: set[str] = field(default_factory=set)  # reopened after a major change
     lesson_activity: dict[str, datetime] = field(default_factory=dict, repr=False)  # slug -> last
     scored_lessons: list[int] = field(default_factory=list, repr=False)
     moments: list[datetime] = field(default_factory=list, repr=False)
@@ -170,6 +199,20 @@ class ModuleRecord:
         if self.started_at is None:
             return 0
         return 1 + self.retakes
+
+    @cached_property
+    def updated_lessons(self) -> dict[str, tuple[Change, ...]]:
+        """Lesson slug -> the major changes since the learner completed it (see changes_since)."""
+        updated = {
+            lesson.slug: changes_since(
+                self.module,
+                lesson,
+                self.lesson_completed_at.get(lesson.slug),
+                self.lesson_versions.get(lesson.slug, ""),
+            )
+            for lesson in self.module.lessons
+        }
+        return {slug: changes for slug, changes in updated.items() if changes}
 
     @property
     def outcomes_in_order(self) -> list[str]:
@@ -272,6 +315,9 @@ def _add_progress(records: dict[str, ModuleRecord], row: Any, catalog: Catalog) 
         record.moments.append(as_utc(row.completed_at))
         record.lessons_done += 1
         record.completed_lessons.add(lesson.slug)
+        record.lesson_completed_at[lesson.slug] = as_utc(row.completed_at)
+        if redoing(row.completed_at, row.attempts_since):
+            record.redoing_lessons.add(lesson.slug)
         for outcome in lesson.outcome_ids:
             if outcome not in record.outcomes_achieved:
                 record.outcomes_achieved.append(outcome)

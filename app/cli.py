@@ -22,6 +22,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from app.catalog import load_catalog
     from app.main import create_app
+    from app.preview.web import SHUTDOWN_SECONDS
 
     settings = get_settings()
     workers = args.workers or default_workers(settings.is_production)
@@ -57,7 +58,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             proxy_headers=True,
             log_level=args.log_level,
             # Open pages hold a reload stream: on Ctrl+C, close them after a moment.
-            timeout_graceful_shutdown=2 if reload_content else None,
+            timeout_graceful_shutdown=SHUTDOWN_SECONDS if reload_content else None,
         )
     else:
         uvicorn.run(
@@ -78,6 +79,7 @@ def cmd_content_preview(args: argparse.Namespace) -> int:
 
     from app.main import create_app
     from app.migrate import upgrade
+    from app.preview.web import SHUTDOWN_SECONDS
 
     settings = get_settings()
     if settings.is_production:
@@ -94,7 +96,11 @@ def cmd_content_preview(args: argparse.Namespace) -> int:
     print(f"Previewing {path} on http://{args.host}:{args.port} (Ctrl+C stops it)", flush=True)
     # Open pages hold a reload stream: on Ctrl+C, close them after a moment.
     uvicorn.run(
-        app, host=args.host, port=args.port, log_level=args.log_level, timeout_graceful_shutdown=2
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        timeout_graceful_shutdown=SHUTDOWN_SECONDS,
     )
     return 0
 

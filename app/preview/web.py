@@ -21,11 +21,13 @@ log = logging.getLogger("qiskills.preview")
 ANSWERS_COOKIE = "qi_preview_answers"
 # Paths that work while the content is broken: the page's own scripts and styles, and ours.
 UNGUARDED = ("/static/", "/preview/")
-# The stream checks the snapshot this often (an attribute read, no I/O) and ends after a while;
-# EventSource reconnects by itself, so no connection outlives a server shutdown for long.
+# The stream checks the snapshot this often (an attribute read, no I/O). It ends after
+# STREAM_SECONDS and EventSource reconnects a second later with the same `since`, so no change is
+# missed and Ctrl+C never waits on an open page for long (the CLI allows SHUTDOWN_SECONDS).
 POLL_SECONDS = 0.2
-PING_EVERY = 5  # polls: a comment line each second finds a closed tab and ends its stream
-STREAM_SECONDS = 15.0
+STREAM_SECONDS = 2.0
+RECONNECT_MS = 1000
+SHUTDOWN_SECONDS = 3
 
 router = APIRouter(prefix="/preview")
 
@@ -105,17 +107,13 @@ async def events(request: Request) -> Response:
 
 
 async def _changes(live: LiveContent, since: str) -> AsyncIterator[str]:
-    yield "retry: 1000\n\n"
-    polls = 0
-    while polls * POLL_SECONDS < STREAM_SECONDS:
+    yield f"retry: {RECONNECT_MS}\n\n"
+    for _ in range(int(STREAM_SECONDS / POLL_SECONDS)):
         version = live.snapshot.version
         if version != since:
             yield f"event: changed\ndata: {version}\n\n"
             return
         await anyio.sleep(POLL_SECONDS)
-        polls += 1
-        if polls % PING_EVERY == 0:
-            yield ": ping\n\n"
 
 
 def same_site_path(target: str) -> str:

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,17 +50,20 @@ def page_version(response: httpx.Response) -> str:
     return match.group(1)
 
 
-def next_change(client: httpx.Client, since: str) -> str:
-    """Read the event stream until its `changed` event; return the version it carries."""
-    with client.stream("GET", "/preview/events", params={"since": since}) as stream:
-        assert stream.headers["content-type"].startswith("text/event-stream")
-        event = None
-        for line in stream.iter_lines():
-            if line.startswith("event:"):
-                event = line.split(":", 1)[1].strip()
-            elif line.startswith("data:") and event == "changed":
-                return line.split(":", 1)[1].strip()
-    raise AssertionError("the stream ended without a change")
+def next_change(client: httpx.Client, since: str, seconds: float = 15) -> str:
+    """Read the event stream, reconnecting as EventSource does, until its `changed` event;
+    return the version it carries."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with client.stream("GET", "/preview/events", params={"since": since}) as stream:
+            assert stream.headers["content-type"].startswith("text/event-stream")
+            event = None
+            for line in stream.iter_lines():
+                if line.startswith("event:"):
+                    event = line.split(":", 1)[1].strip()
+                elif line.startswith("data:") and event == "changed":
+                    return line.split(":", 1)[1].strip()
+    raise AssertionError(f"no change reported in {seconds} s")
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -175,3 +179,24 @@ def test_content_preview_refuses_production(tmp_path: Path) -> None:
         QI_BASE_URL="https://qi.example.nhs.uk",
     )
     assert result.returncode == 2 and "for development" in result.stderr
+
+
+def test_a_stream_without_a_change_ends_by_itself(preview: httpx.Client) -> None:
+    """EventSource reconnects, so a short stream misses nothing and never holds up a shutdown."""
+    since = page_version(preview.get(LESSON_URL))
+    started = time.monotonic()
+    with preview.stream("GET", "/preview/events", params={"since": since}) as stream:
+        lines = list(stream.iter_lines())
+    assert "event: changed" not in lines and "retry: 1000" in lines
+    assert time.monotonic() - started < 5
+
+
+def test_make_run_reloads_content() -> None:
+    dry = subprocess.run(
+        ["make", "--no-print-directory", "-n", "run", "VENV=/nonexistent/venv"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    assert "serve --host 127.0.0.1 --port 8000 --reload-content" in dry

@@ -41,11 +41,12 @@ node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 ## run: check the port is free, install, migrate the SQLite database, check the content, serve
+## (reloading the content when a file changes: development only, see docs/authoring.md)
 run: port-free $(STAMP)
 	$(BIN)/qiskills migrate
 	$(BIN)/qiskills content check
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C stops it)"
-	$(BIN)/qiskills serve --host $(HOST) --port $(PORT)
+	$(BIN)/qiskills serve --host $(HOST) --port $(PORT) --reload-content
 
 ## port-free: fail fast, before installing anything, when HOST:PORT is taken
 port-free:

@@ -23,13 +23,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from app.catalog import load_catalog
     from app.main import create_app
+    from app.preview.web import SHUTDOWN_SECONDS
 
     settings = get_settings()
     workers = args.workers or default_workers(settings.is_production)
+    reload_content = args.reload_content and not settings.is_production
+    if args.reload_content and settings.is_production:
+        print("--reload-content is ignored in production: the content loads once", flush=True)
+    if reload_content and workers != 1:
+        print("--reload-content needs one worker (--workers 1)", file=sys.stderr)
+        return 2
     try:
         # Broken content stops here, before any worker starts. The parent of several workers
         # only checks it: each worker builds its own app, so the parent stays small.
-        app = create_app(settings) if workers == 1 else load_catalog(settings.content_dir)
+        if reload_content:  # later errors show in the page; at start-up they still stop it
+            load_catalog(settings.content_dir)
+        app = (
+            create_app(settings, preview=reload_content)
+            if workers == 1
+            else load_catalog(settings.content_dir)
+        )
     except ContentErrors as exc:
         print(f"Refusing to start: the content has {len(exc.errors)} error(s):", file=sys.stderr)
         for error in exc.errors:
@@ -40,7 +53,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(describe(settings), flush=True)
     if workers == 1:
         uvicorn.run(
-            app, host=args.host, port=args.port, proxy_headers=True, log_level=args.log_level
+            app,
+            host=args.host,
+            port=args.port,
+            proxy_headers=True,
+            log_level=args.log_level,
+            # Open pages hold a reload stream: on Ctrl+C, close them after a moment.
+            timeout_graceful_shutdown=SHUTDOWN_SECONDS if reload_content else None,
         )
     else:
         uvicorn.run(
@@ -52,6 +71,38 @@ def cmd_serve(args: argparse.Namespace) -> int:
             proxy_headers=True,
             log_level=args.log_level,
         )
+    return 0
+
+
+def cmd_content_preview(args: argparse.Namespace) -> int:
+    """Serve the app on the content in PATH, reloading it as it changes (app/preview/)."""
+    import uvicorn
+
+    from app.main import create_app
+    from app.migrate import upgrade
+    from app.preview.web import SHUTDOWN_SECONDS
+
+    settings = get_settings()
+    if settings.is_production:
+        print("content preview is for development, not QI_ENVIRONMENT=production", file=sys.stderr)
+        return 2
+    path = Path(args.path).resolve() if args.path else settings.content_dir
+    settings = settings.model_copy(update={"content_dir": path})
+    upgrade(settings.database_url)
+    app = create_app(settings, preview=True)
+    live = app.state.live_content
+    if not live.snapshot.ok:
+        print(f"The content has {len(live.snapshot.errors)} error(s); the pages show them:")
+        print(live.describe(live.snapshot))
+    print(f"Previewing {path} on http://{args.host}:{args.port} (Ctrl+C stops it)", flush=True)
+    # Open pages hold a reload stream: on Ctrl+C, close them after a moment.
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        timeout_graceful_shutdown=SHUTDOWN_SECONDS,
+    )
     return 0
 
 
@@ -170,6 +221,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="processes to run (default: 1 in development, the number of cores in production)",
     )
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    serve.add_argument(
+        "--reload-content",
+        action="store_true",
+        help="development: reload the content when a file changes, as `content preview` does",
+    )
     serve.set_defaults(func=cmd_serve)
 
     migrate = sub.add_parser("migrate", help="upgrade the database to the newest migration")
@@ -187,6 +243,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
     check.set_defaults(func=cmd_content_check)
+    preview = content_sub.add_parser(
+        "preview", help="serve the content, reloading pages when a file changes (development)"
+    )
+    preview.add_argument("path", nargs="?", help="content dir (default: QI_CONTENT_DIR)")
+    preview.add_argument("--host", default="127.0.0.1")
+    preview.add_argument("--port", type=int, default=8001)
+    preview.add_argument("--log-level", default="warning", choices=["debug", "info", "warning"])
+    preview.set_defaults(func=cmd_content_preview)
 
     users = sub.add_parser("users", help="manage users")
     users_sub = users.add_subparsers(dest="users_command", required=True)

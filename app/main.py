@@ -15,9 +15,11 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import RedirectResponse, Response
 
 from app.catalog import load_catalog
-from app.config import PROJECT_ROOT, Settings, get_settings
+from app.config import PROJECT_ROOT, ConfigError, Settings, get_settings
 from app.db import make_engine
 from app.deps import SignInRequired, identify
+from app.preview import LiveContent
+from app.preview import install as install_preview
 from app.routes import (
     account,
     admin,
@@ -55,10 +57,15 @@ ROUTERS = (
 )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app. Broken content raises ContentErrors here, so it is never served."""
+def create_app(settings: Settings | None = None, *, preview: bool = False) -> FastAPI:
+    """Build the app. Broken content raises ContentErrors here, so it is never served, except
+    with `preview` (development only): then the content reloads as it changes and pages show
+    its errors (app/preview/)."""
     settings = settings or get_settings()
-    catalog = load_catalog(settings.content_dir)
+    if preview and settings.is_production:
+        raise ConfigError("live content (preview) is for development, never production")
+    live = LiveContent(settings.content_dir) if preview else None
+    catalog = live.snapshot.catalog if live else load_catalog(settings.content_dir)
     engine = make_engine(settings.database_url)
 
     def record_catalog_versions() -> None:
@@ -71,7 +78,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await anyio.to_thread.run_sync(record_catalog_versions)
+        if live:
+            live.start()
         yield
+        if live:
+            await anyio.to_thread.run_sync(live.stop)
         await anyio.to_thread.run_sync(dispose_engine)
 
     app = FastAPI(
@@ -87,6 +98,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     version = static_version(STATIC_DIR)
     app.state.templates = make_templates(version, catalog.for_learners)
+    if live:
+        install_preview(app, live)  # first, so its middleware runs inside the ones below
 
     # Level 9 (Starlette's default): level 6 would save a third of the 1.2 ms it takes to
     # compress a long lesson, but the page is 1% larger and the lesson budget is that tight.

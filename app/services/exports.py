@@ -74,6 +74,7 @@ LEARNER_COLUMNS = (
     User.grade,
     User.organisation,
 )
+assert tuple(c.key for c in LEARNER_COLUMNS[1:]) == FIELDS[:6]  # rows are built by position
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,26 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import cached_property, lru_cache
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Integer, String, Text, cast, literal, null, union_all
+from sqlalchemy import (
+    CompoundSelect,
+    DateTime,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    cast,
+    literal,
+    null,
+    type_coerce,
+    union_all,
+)
+from sqlalchemy.engine import Dialect
 from sqlmodel import Session, col, select
 
 from app.catalog import Catalog
@@ -249,6 +262,29 @@ def module_score(scores: Sequence[int | None]) -> int | None:
     return round(sum(present) / len(present)) if present else None
 
 
+class _Moment(TypeDecorator[datetime]):
+    """A stored UTC moment read as an aware datetime, the same value the models' column gives,
+    without its per-value cost: SQLite's text is parsed by `datetime.fromisoformat` in C, and
+    PostgreSQL's timestamptz is only moved to UTC. Bulk reads take about a million of these."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        return dialect.type_descriptor(String() if dialect.name == "sqlite" else self.impl)
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        if dialect.name == "sqlite":  # naive UTC text, e.g. "2026-11-23 09:00:00.000000"
+            parse = datetime.fromisoformat
+            return lambda value: None if value is None else parse(value + "+00:00")
+        return lambda value: None if value is None else value.astimezone(UTC)
+
+
+def utc_column(column: Any, name: str) -> Any:
+    """A timestamp column for a bulk read (see `_Moment`), keeping its name."""
+    return type_coerce(column, _Moment()).label(name)
+
+
 def records_for(
     db: Session, users: Sequence[User], catalog: Catalog
 ) -> dict[int, dict[str, ModuleRecord]]:
@@ -265,26 +301,30 @@ def records_for(
         LessonProgress.module_slug,
         LessonProgress.lesson_slug,
         LessonProgress.content_version,
-        LessonProgress.started_at,
-        LessonProgress.last_activity_at,
-        LessonProgress.completed_at,
+        utc_column(LessonProgress.started_at, "started_at"),
+        utc_column(LessonProgress.last_activity_at, "last_activity_at"),
+        utc_column(LessonProgress.completed_at, "completed_at"),
         LessonProgress.score,
         LessonProgress.attempts_since,
         LessonProgress.retakes,
     ).where(col(LessonProgress.user_id).in_(ids))
-    for row in db.exec(progress):
-        _add_progress(out[row.user_id], row, catalog)
+    rows = db.connection().execute  # Core rows: no ORM loading for hundreds of thousands
+    for uid, slug, lesson, version, started, active, done, score, since, retakes in rows(
+        progress
+    ).all():
+        _add_lesson(out[uid], slug, lesson, version, started, active, done, score, since, retakes)
     # Every answer's time: counted as answers, and the moments time spent is measured from.
-    answers = select(Attempt.user_id, Attempt.module_slug, Attempt.created_at).where(
-        col(Attempt.user_id).in_(ids)
-    )
-    for user_id, slug, created_at in db.exec(answers.execution_options(yield_per=1000)):
+    answers = select(
+        Attempt.user_id, Attempt.module_slug, utc_column(Attempt.created_at, "created_at")
+    ).where(col(Attempt.user_id).in_(ids))
+    for user_id, slug, created_at in rows(answers.execution_options(yield_per=1000)):
         record = out[user_id].get(slug)
         if record is not None:
             moment = as_utc(created_at)
             record.answers += 1
             record.moments.append(moment)
-            record.started_at = min(filter(None, [record.started_at, moment]))
+            if record.started_at is None or moment < record.started_at:
+                record.started_at = moment
     for done in db.exec(select(ModuleCompletion).where(col(ModuleCompletion.user_id).in_(ids))):
         _add_completion(out[done.user_id], done.module_slug, done)
     for cert_id, user_id, slug in db.exec(
@@ -298,32 +338,65 @@ def records_for(
 
 
 def _add_progress(records: dict[str, ModuleRecord], row: Any, catalog: Catalog) -> None:
-    record = records.get(row.module_slug)
-    module = catalog.module(row.module_slug)
-    lesson = module.lesson(row.lesson_slug) if module else None
+    """One `lesson_progress` row (read by its column names) into its module's record."""
+    _add_lesson(
+        records,
+        row.module_slug,
+        row.lesson_slug,
+        row.content_version,
+        row.started_at,
+        row.last_activity_at,
+        row.completed_at,
+        row.score,
+        row.attempts_since,
+        row.retakes,
+    )
+
+
+def _add_lesson(
+    records: dict[str, ModuleRecord],
+    module_slug: str,
+    lesson_slug: str,
+    version: str,
+    started_at: datetime,
+    last_activity_at: datetime,
+    completed_at: datetime | None,
+    score: int | None,
+    attempts_since: datetime | None,
+    retakes: int | None = 0,
+) -> None:
+    """The rules for one lesson's progress, taking the columns as arguments: `records_for`
+    unpacks rows by position, as reading a row's fields by name costs more than the rule."""
+    record = records.get(module_slug)
+    lesson = record.module.lesson(lesson_slug) if record else None
     if record is None or lesson is None:
         return  # a lesson since removed from the content: nothing current to report
-    started, active = as_utc(row.started_at), as_utc(row.last_activity_at)
-    record.started_at = min(filter(None, [record.started_at, started]))
-    record.last_activity = max(filter(None, [record.last_activity, active]))
+    started, active = as_utc(started_at), as_utc(last_activity_at)
+    if record.started_at is None or started < record.started_at:
+        record.started_at = started
+    if record.last_activity is None or active > record.last_activity:
+        record.last_activity = active
     record.started_lessons.add(lesson.slug)
     record.lesson_activity[lesson.slug] = active
-    record.lesson_versions[lesson.slug] = row.content_version
-    record.retakes = max(record.retakes, row.retakes or 0)
-    record.moments += [started, active]
-    if row.completed_at is not None:
-        record.moments.append(as_utc(row.completed_at))
-        record.lessons_done += 1
-        record.completed_lessons.add(lesson.slug)
-        record.lesson_completed_at[lesson.slug] = as_utc(row.completed_at)
-        if redoing(row.completed_at, row.attempts_since):
-            record.redoing_lessons.add(lesson.slug)
-        for outcome in lesson.outcome_ids:
-            if outcome not in record.outcomes_achieved:
-                record.outcomes_achieved.append(outcome)
-        if row.score is not None and record.completed_at is None:
-            record.scored_lessons.append(row.score)
-            record.score = module_score(record.scored_lessons)
+    record.lesson_versions[lesson.slug] = version
+    if retakes and retakes > record.retakes:
+        record.retakes = retakes
+    if completed_at is None:
+        record.moments += (started, active)
+        return
+    done = as_utc(completed_at)
+    record.moments += (started, active, done)
+    record.lessons_done += 1
+    record.completed_lessons.add(lesson.slug)
+    record.lesson_completed_at[lesson.slug] = done
+    if redoing(completed_at, attempts_since):
+        record.redoing_lessons.add(lesson.slug)
+    for outcome in lesson.outcome_ids:
+        if outcome not in record.outcomes_achieved:
+            record.outcomes_achieved.append(outcome)
+    if score is not None and record.completed_at is None:
+        record.scored_lessons.append(score)
+        record.score = module_score(record.scored_lessons)
 
 
 def _add_completion(records: dict[str, ModuleRecord], slug: str, done: Any) -> None:

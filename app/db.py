@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from fastapi import Request
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
@@ -35,17 +35,6 @@ def make_engine(database_url: str) -> Engine:
         cursor.close()
 
     return engine
-
-
-def database_is_up(session: Session) -> bool:
-    """Ask through the request's own session: a second connection per request can deadlock the
-    pool under load (every thread holding one connection while waiting for another)."""
-    try:
-        session.exec(text("SELECT 1"))
-        return True
-    except Exception:
-        session.rollback()
-        return False
 
 
 def get_session(request: Request) -> Iterator[Session]:

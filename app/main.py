@@ -42,7 +42,6 @@ from app.templating import make_templates, render
 
 STATIC_DIR = PROJECT_ROOT / "static"
 ROUTERS = (
-    health.router,
     learn.router,
     quiz.router,
     auth.router,
@@ -107,6 +106,7 @@ def create_app(settings: Settings | None = None, *, preview: bool = False) -> Fa
     app.add_middleware(CsrfCookieMiddleware, https=settings.uses_https)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.uses_https)
     app.mount("/static", VersionedStaticFiles(STATIC_DIR, version), name="static")
+    health.install(app)  # before the routers: no app-wide dependencies, no shared threadpool
     for router in ROUTERS:
         app.include_router(router)
     add_error_pages(app)

@@ -60,7 +60,7 @@ def scoped_trainees(db: Session, supervisor: User, filters: Filters) -> list[Use
 def matrix(db: Session, supervisor: User, catalog: Catalog, filters: Filters) -> Matrix:
     modules = [m for m in catalog.modules if not filters.module or m.slug == filters.module]
     trainees = scoped_trainees(db, supervisor, filters)
-    records = records_for(db, trainees, catalog)
+    records = records_for(db, trainees, catalog, answers=False)
     rows = [Row(t, [records[t.id][m.slug] for m in modules]) for t in trainees]
     if filters.sort == "grade":
         rows.sort(key=lambda r: (r.trainee.grade, r.trainee.name.lower()))

@@ -286,9 +286,12 @@ def utc_column(column: Any, name: str) -> Any:
 
 
 def records_for(
-    db: Session, users: Sequence[User], catalog: Catalog
+    db: Session, users: Sequence[User], catalog: Catalog, *, answers: bool = True
 ) -> dict[int, dict[str, ModuleRecord]]:
-    """user id -> module slug -> record, for every module, from four queries in all."""
+    """user id -> module slug -> record, for every module, from four queries in all.
+
+    `answers=False` skips reading every answer (the biggest table): the dashboard shows status
+    and score, not answer counts or time spent, and every answer also leaves a progress row."""
     ids = [u.id for u in users]
     out: dict[int, dict[str, ModuleRecord]] = {
         uid: {m.slug: ModuleRecord(m) for m in catalog.modules} for uid in ids
@@ -314,10 +317,11 @@ def records_for(
     ).all():
         _add_lesson(out[uid], slug, lesson, version, started, active, done, score, since, retakes)
     # Every answer's time: counted as answers, and the moments time spent is measured from.
-    answers = select(
+    answer_times = select(
         Attempt.user_id, Attempt.module_slug, utc_column(Attempt.created_at, "created_at")
     ).where(col(Attempt.user_id).in_(ids))
-    for user_id, slug, created_at in rows(answers.execution_options(yield_per=1000)):
+    stream = rows(answer_times.execution_options(yield_per=1000)) if answers else ()
+    for user_id, slug, created_at in stream:
         record = out[user_id].get(slug)
         if record is not None:
             moment = as_utc(created_at)

@@ -22,8 +22,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from app.catalog import load_catalog
-    from app.main import create_app
-    from app.preview.web import SHUTDOWN_SECONDS
 
     settings = get_settings()
     workers = args.workers or default_workers(settings.is_production)
@@ -38,11 +36,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # only checks it: each worker builds its own app, so the parent stays small.
         if reload_content:  # later errors show in the page; at start-up they still stop it
             load_catalog(settings.content_dir)
-        app = (
-            create_app(settings, preview=reload_content)
-            if workers == 1
-            else load_catalog(settings.content_dir)
-        )
+        if workers == 1:
+            from app.main import create_app
+
+            app = create_app(settings, preview=reload_content)
+        else:  # the app's modules are not even imported here: the parent stays small
+            load_catalog(settings.content_dir)
     except ContentErrors as exc:
         print(f"Refusing to start: the content has {len(exc.errors)} error(s):", file=sys.stderr)
         for error in exc.errors:
@@ -52,6 +51,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     print(describe(settings), flush=True)
     if workers == 1:
+        from app.preview.web import SHUTDOWN_SECONDS
+
         uvicorn.run(
             app,
             host=args.host,

@@ -17,7 +17,6 @@ from app.config import Settings
 from app.deps import AdminUser, CurrentUser, DbSession
 from app.models import Certificate, User
 from app.services import certificates, links
-from app.services.certificate_pdf import certificate_pdf
 from app.templating import render
 
 router = APIRouter()
@@ -63,6 +62,8 @@ def certificate_download(
     result = certificates.check(settings, _owned(db, user, cert_id))
     if result.status != "valid" or result.view is None:  # never print a revoked or broken one
         raise HTTPException(status_code=404)
+    from app.services.certificate_pdf import certificate_pdf  # fpdf: 45 MB, loaded on demand
+
     body = certificate_pdf(result.view, verify_url(request, cert_id))
     headers = {
         "Content-Disposition": f'attachment; filename="qi-skills-certificate-{cert_id}.pdf"',

@@ -114,6 +114,36 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_gift(args: argparse.Namespace) -> int:
+    from app.gift.lessons import import_gift
+
+    lesson = Path(args.into)
+    if not lesson.is_file():
+        print(f"{lesson}: no such lesson file", file=sys.stderr)
+        return 1
+    problems = import_gift(Path(args.file), lesson)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"Nothing imported: {len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    print(f"imported into {lesson}; run `qiskills content check` and review the new blocks")
+    return 0
+
+
+def cmd_export_gift(args: argparse.Namespace) -> int:
+    from app.gift.lessons import export_gift
+
+    exported = export_gift(Path(args.path))
+    for skipped in exported.skipped:
+        print(f"{skipped} (skipped)", file=sys.stderr)
+    if args.output:
+        Path(args.output).write_text(exported.text, encoding="utf-8")
+    else:
+        sys.stdout.write(exported.text)
+    return 0
+
+
 def cmd_content_check(args: argparse.Namespace) -> int:
     """Print every error and warning as `path:line: reason` (or JSON); fail on errors, and on
     warnings too with --strict."""
@@ -252,6 +282,20 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--port", type=int, default=8001)
     preview.add_argument("--log-level", default="warning", choices=["debug", "info", "warning"])
     preview.set_defaults(func=cmd_content_preview)
+    gift_in = content_sub.add_parser(
+        "import-gift", help="append a Moodle GIFT file's questions to a lesson (all or nothing)"
+    )
+    gift_in.add_argument("file", help="the .gift file")
+    gift_in.add_argument(
+        "--into", required=True, help="the lesson file, e.g. 01-three-questions.md"
+    )
+    gift_in.set_defaults(func=cmd_import_gift)
+    gift_out = content_sub.add_parser(
+        "export-gift", help="write the questions of a lesson, module or content dir as GIFT"
+    )
+    gift_out.add_argument("path", help="content dir, module folder or lesson file")
+    gift_out.add_argument("--output", "-o", help="write here instead of standard output")
+    gift_out.set_defaults(func=cmd_export_gift)
 
     users = sub.add_parser("users", help="manage users")
     users_sub = users.add_subparsers(dest="users_command", required=True)

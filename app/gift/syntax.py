@@ -25,7 +25,7 @@ class GiftError(ValueError):
 @dataclass(frozen=True)
 class GiftAnswer:
     text: str  # a choice, an accepted short answer, a number, or a matching item
-    weight: int = 100  # percent; a plain "~" answer weighs 0
+    weight: float = 100  # percent; a plain "~" answer weighs 0
     feedback: str = ""
     tolerance: float = 0.0  # numeric: value +- tolerance
     high: float | None = None  # numeric range min..max: text is min, high is max
@@ -183,7 +183,7 @@ def _answer(line: int, mark: str, piece: str) -> GiftAnswer:
     weight = 100 if mark == "=" else 0
     found = re.match(r"\s*%(-?\d+(?:\.\d+)?)%", piece)
     if found:
-        weight = round(float(found.group(1)))
+        weight = float(found.group(1))
         piece = piece[found.end() :]
     pieces = _split(piece, "#")
     body, feedback = pieces[0][1], unescape("#".join(t for _, t in pieces[1:]))
@@ -255,18 +255,23 @@ def _write_one(q: GiftQuestion) -> str:
         )
     else:
         inner = " ".join(_write_choice(q, a) for a in q.answers)
-    return f"{head}{escape(q.text)} {{{inner}{general}}}"
+    return f"{head}[markdown]{escape(q.text)} {{{inner}{general}}}"
 
 
-def _weight(answer: GiftAnswer, plain: int) -> str:
-    return "" if answer.weight == plain else f"%{answer.weight}%"
+def _weight(answer: GiftAnswer, plain: float) -> str:
+    return "" if answer.weight == plain else f"%{_percent(answer.weight)}%"
+
+
+def _percent(weight: float) -> str:
+    """33.33333 for a third, as Moodle lists its grades; whole numbers without a point."""
+    return f"{round(weight, 5):g}"
 
 
 def _write_choice(q: GiftQuestion, answer: GiftAnswer) -> str:
     if not q.several:
         mark = "=" if answer.weight == 100 else "~"
         return f"{mark}{escape(answer.text)}{_feedback(answer.feedback)}"
-    return f"~%{answer.weight}%{escape(answer.text)}{_feedback(answer.feedback)}"
+    return f"~%{_percent(answer.weight)}%{escape(answer.text)}{_feedback(answer.feedback)}"
 
 
 def _write_numeric(answer: GiftAnswer) -> str:

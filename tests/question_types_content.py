@@ -11,6 +11,8 @@ LESSON = "types"
 URL = f"/modules/{MODULE}/{LESSON}"
 
 QUESTIONS = """\
+## Check your understanding
+
 ```question
 id: tf
 type: true-false

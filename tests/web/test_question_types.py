@@ -304,3 +304,32 @@ def test_a_lesson_with_every_type_stays_under_40_kb(qt: httpx.Client) -> None:
     assert any("ordering.js" in a for a in assets)
     total = compressed_size(qt, URL) + sum(compressed_size(qt, a) for a in set(assets))
     assert total < BUDGET
+
+
+def test_an_educator_previews_every_type_with_its_answers(
+    qt: httpx.Client, qt_engine: Engine
+) -> None:
+    from html import unescape
+
+    from app.models import Role
+    from tests.question_types_content import QUESTIONS
+    from tests.web.supervision_helpers import set_role
+
+    set_role(qt_engine, register(qt), Role.educator)
+    draft = "---\ntitle: Draft\nminutes: 5\noutcomes: [aims]\n---\n" + QUESTIONS
+    data = {"csrf_token": csrf(qt, "/author"), "module": "test", "draft": draft}
+    response = qt.post("/author/preview", data=data)
+    assert response.status_code == 200
+    page = unescape(response.text)
+    for shown in (
+        "Correct: True",
+        "Right: 62.45 to 62.55 %",
+        f"Named wrong value: 61.95 to 62.05 {DASH} That is the mean",
+        "Accepted: Study; or matching",
+        f"Named wrong answer: Check {DASH} Deming",
+        f"Position 3: Study {DASH} Study the results",
+        "Position 4: Act",
+        f"Process: Share of patients with a falls risk assessment {DASH} An assessment",
+        "Feedback when wrong: It stands for Study.",
+    ):
+        assert shown in re.sub(r"<[^>]+>", "", page), shown

@@ -121,7 +121,10 @@ def cmd_import_gift(args: argparse.Namespace) -> int:
     if not lesson.is_file():
         print(f"{lesson}: no such lesson file", file=sys.stderr)
         return 1
-    problems = import_gift(Path(args.file), lesson)
+    notes: list[str] = []
+    problems = import_gift(Path(args.file), lesson, notes)
+    for note in notes if not problems else []:
+        print(f"{args.file}: {note}", file=sys.stderr)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

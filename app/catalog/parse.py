@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from markdown_it.token import Token
@@ -19,19 +21,31 @@ from app.catalog.charts import (
 from app.catalog.errors import ContentError
 from app.catalog.render import make_markdown, render_inline, render_tokens
 from app.catalog.schema import (
+    TYPED_SPECS,
     Block,
+    Category,
     ChartBlock,
     ChartSpec,
     ChartView,
     HtmlBlock,
+    Item,
     LessonSpec,
+    MatchingSpec,
     ModuleSpec,
+    NamedText,
+    NumberBand,
+    NumericSpec,
     Option,
+    OrderingSpec,
     Question,
     QuestionBlock,
     QuestionSpec,
+    QuestionType,
+    ShortTextSpec,
+    TrueFalseSpec,
+    _TypedSpec,
 )
-from app.catalog.yamlmap import load_yaml, validate
+from app.catalog.yamlmap import YamlDoc, load_yaml, validate
 
 FENCE = "---"
 QUESTION_INFO = "question"
@@ -181,6 +195,10 @@ def _parse_question(
     doc, errors = load_yaml(text, path, first_line)
     if doc is None:
         return None, errors
+    kind = doc.data.get("type") if isinstance(doc.data, dict) else None
+    typed = TYPED_SPECS.get(kind) if isinstance(kind, str) else None
+    if typed is not None:
+        return _parse_typed(md, typed, doc, path, errors)
     spec, invalid = validate(QuestionSpec, doc, path, "question")
     errors += invalid
     if spec is None or errors:
@@ -217,6 +235,74 @@ def _parse_question(
         chart_answer=chart_answer,
     )
     return ParsedQuestion(question, doc.line_of(("id",))), []
+
+
+def _parse_typed(
+    md, model: type[_TypedSpec], doc: YamlDoc, path: Path, errors: list[ContentError]
+) -> tuple[ParsedQuestion | None, list[ContentError]]:
+    """true-false, numeric, short-text, ordering and matching: validated by their own model
+    (so a key another type takes is an unknown key here), then checked across keys."""
+    what = f"{doc.data['type']} question"
+    spec, invalid = validate(model, doc, path, what)
+    errors = errors + invalid
+    if spec is not None:
+        errors += [
+            ContentError(path, doc.line_of(loc), f"{what}: {reason}")
+            for loc, reason in spec.problems()
+        ]
+    if spec is None or errors:
+        return None, errors
+    inline = partial(render_inline, md)
+    question = Question(
+        id=spec.id,
+        type=QuestionType(spec.type),
+        prompt_html=inline(spec.prompt),
+        options=(),
+        explanation_html=inline(spec.explanation),
+        correct_html=inline(spec.feedback.correct),
+        incorrect_html=inline(spec.feedback.incorrect),
+    )
+    question = replace(question, **_typed_fields(spec, inline, question))
+    return ParsedQuestion(question, doc.line_of(("id",))), []
+
+
+def _typed_fields(spec: _TypedSpec, inline: Callable[[str], str], q: Question) -> dict:
+    """The fields of `Question` that only one type fills."""
+    if isinstance(spec, TrueFalseSpec):
+        feedback = {True: q.correct_html, False: q.incorrect_html}
+        options = tuple(
+            Option(key, label, spec.answer is value, feedback[spec.answer is value], pinned=True)
+            for key, label, value in (("true", "True", True), ("false", "False", False))
+        )
+        return {"options": options}
+    if isinstance(spec, NumericSpec):
+        wrong = tuple(
+            NumberBand(w.value - w.tolerance, w.value + w.tolerance, inline(w.feedback))
+            for w in spec.wrong
+        )
+        return {"band": NumberBand(*spec.band()), "unit": spec.unit, "wrong_bands": wrong}
+    if isinstance(spec, ShortTextSpec):
+        wrong_texts = tuple(NamedText(w.answer, inline(w.feedback)) for w in spec.wrong)
+        return {"accept": tuple(spec.accept), "pattern": spec.pattern, "wrong_texts": wrong_texts}
+    if isinstance(spec, OrderingSpec):
+        return {"items": _items(spec.items, inline)}
+    assert isinstance(spec, MatchingSpec)
+    keys = {text: str(i + 1) for i, text in enumerate(spec.categories)}
+    categories = tuple(Category(key, inline(text)) for text, key in keys.items())
+    items = _items(spec.items, inline, [keys[i.category] for i in spec.items])
+    return {"items": items, "categories": categories}
+
+
+def _items(specs: Sequence, inline: Callable[[str], str], categories: Sequence[str] = ()):
+    return tuple(
+        Item(
+            key=chr(ord("a") + i),
+            html=inline(item.text),
+            feedback_html=inline(item.feedback) if item.feedback else "",
+            category=categories[i] if categories else "",
+        )
+        for i, item in enumerate(specs)
+    )
 
 
 def _parse_chart(

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StrictBool,
+    StringConstraints,
+    model_validator,
+)
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -104,6 +114,11 @@ class QuestionType(StrEnum):
     signals = (
         "signals"  # "which rules fire on this chart?": options and answer come from the engine
     )
+    true_false = "true-false"  # a statement, true or false: two fixed options
+    numeric = "numeric"  # a number: exact, within a tolerance, or in a range
+    short_text = "short-text"  # a few words, matched ignoring case, spacing and punctuation
+    ordering = "ordering"  # steps put in order
+    matching = "matching"  # items matched to categories
 
 
 class AnnotationSpec(Strict):
@@ -160,6 +175,173 @@ class QuestionSpec(Strict):
         return self
 
 
+MAX_SHORT_TEXT = 200  # characters of a short-text answer: stored as typed, trimmed
+Number = Annotated[float, Field(allow_inf_nan=False)]
+
+
+def normalise_text(text: str) -> str:
+    """Short-text matching ignores case, spacing and punctuation: only letters and digits count."""
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _item_text(value: object) -> object:
+    """`- Plan` is short for `- text: Plan`."""
+    return {"text": value} if isinstance(value, str) else value
+
+
+class FeedbackSpec(Strict):
+    correct: Text  # shown when the answer is right
+    incorrect: Text  # shown when it is wrong (unless a named wrong answer has its own)
+
+
+class _TypedSpec(Strict):
+    """What every question type other than single/multiple/signals shares."""
+
+    id: Slug
+    prompt: Text
+    feedback: FeedbackSpec
+    explanation: Text
+
+    def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Checks that need several keys at once, each with the place in the YAML it names."""
+        return []
+
+
+class TrueFalseSpec(_TypedSpec):
+    type: Literal[QuestionType.true_false]
+    answer: StrictBool  # is the statement (the prompt) true?
+
+
+class WrongValueSpec(Strict):
+    value: Number
+    tolerance: Number = Field(default=0, ge=0)
+    feedback: Text
+
+
+class NumericSpec(_TypedSpec):
+    type: Literal[QuestionType.numeric]
+    answer: Number | None = None
+    tolerance: Number = Field(default=0, ge=0)
+    range: tuple[Number, Number] | None = None
+    unit: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] = ""
+    wrong: list[WrongValueSpec] = Field(default_factory=list, max_length=10)
+
+    def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        if (self.answer is None) == (self.range is None):
+            where: tuple[str | int, ...] = ("range",) if self.range else ()
+            return [
+                (
+                    where,
+                    "a 'numeric' question needs `answer` (with an optional `tolerance`) "
+                    "or `range: [low, high]`, not both",
+                )
+            ]
+        if self.range is not None and "tolerance" in self.model_fields_set:
+            return [(("tolerance",), "`tolerance` goes with `answer`; a `range` is its own band")]
+        if self.range is not None and self.range[0] > self.range[1]:
+            return [(("range",), "range: the low end comes first")]
+        low, high = self.band()
+        return [
+            (("wrong", i, "value"), f"the wrong value {w.value:g} would be marked right")
+            for i, w in enumerate(self.wrong)
+            if w.value + w.tolerance >= low and w.value - w.tolerance <= high
+        ]
+
+    def band(self) -> tuple[float, float]:
+        if self.range is not None:
+            return self.range
+        assert self.answer is not None
+        return self.answer - self.tolerance, self.answer + self.tolerance
+
+
+class WrongTextSpec(Strict):
+    answer: Text
+    feedback: Text
+
+
+class ShortTextSpec(_TypedSpec):
+    type: Literal[QuestionType.short_text]
+    accept: list[Annotated[Text, StringConstraints(max_length=MAX_SHORT_TEXT)]] = Field(
+        min_length=1, max_length=20
+    )
+    pattern: Text | None = None  # a regular expression the whole answer may match instead
+    wrong: list[WrongTextSpec] = Field(default_factory=list, max_length=10)
+
+    def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        found: list[tuple[tuple[str | int, ...], str]] = [
+            (("accept", i), "an accepted answer needs a letter or a digit")
+            for i, text in enumerate(self.accept)
+            if not normalise_text(text)
+        ]
+        if self.pattern is not None:
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                found.append((("pattern",), f"pattern is not a valid regular expression: {exc}"))
+        accepted = {normalise_text(t) for t in self.accept}
+        found += [
+            (("wrong", i, "answer"), f"the wrong answer '{w.answer}' is also accepted")
+            for i, w in enumerate(self.wrong)
+            if normalise_text(w.answer) in accepted
+        ]
+        return found
+
+
+class ItemSpec(Strict):
+    text: Text
+    feedback: Text | None = None  # shown when this item is put in the wrong place
+
+
+class OrderingSpec(_TypedSpec):
+    type: Literal[QuestionType.ordering]
+    items: list[Annotated[ItemSpec, BeforeValidator(_item_text)]] = Field(
+        min_length=3, max_length=10
+    )  # in the right order; learners see them shuffled
+
+    def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        return _duplicates("items", [i.text for i in self.items], "item")
+
+
+class MatchItemSpec(ItemSpec):
+    category: Text
+
+
+class MatchingSpec(_TypedSpec):
+    type: Literal[QuestionType.matching]
+    categories: list[Text] = Field(min_length=2, max_length=8)
+    items: list[MatchItemSpec] = Field(min_length=2, max_length=12)
+
+    def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        found = _duplicates("categories", self.categories, "category")
+        found += _duplicates("items", [i.text for i in self.items], "item")
+        known = ", ".join(self.categories)
+        found += [
+            (("items", i, "category"), f"'{item.category}' is not one of the categories: {known}")
+            for i, item in enumerate(self.items)
+            if item.category not in self.categories
+        ]
+        return found
+
+
+def _duplicates(key: str, texts: list[str], what: str) -> list[tuple[tuple[str | int, ...], str]]:
+    seen: set[str] = set()
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    for i, text in enumerate(texts):
+        if text in seen:
+            found.append(((key, i), f"duplicate {what} '{text}'"))
+        seen.add(text)
+    return found
+
+
+TYPED_SPECS: dict[str, type[_TypedSpec]] = {
+    QuestionType.true_false: TrueFalseSpec,
+    QuestionType.numeric: NumericSpec,
+    QuestionType.short_text: ShortTextSpec,
+    QuestionType.ordering: OrderingSpec,
+    QuestionType.matching: MatchingSpec,
+}
+
+
 # ---- what the rest of the app reads (rendered, immutable) ----
 
 
@@ -170,6 +352,44 @@ class Option:
     correct: bool
     feedback_html: str
     pinned: bool = False  # never moved by the per-learner shuffle (e.g. "None of these")
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A step of an ordering question or an item of a matching one."""
+
+    key: str  # "a", "b", ... in the author's (for ordering: the right) order
+    html: str
+    feedback_html: str = ""  # shown when the item is put in the wrong place
+    category: str = ""  # matching: the key of its right category
+    pinned: bool = False  # never: every step is shuffled (see option_order)
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    key: str  # "1", "2", ...
+    html: str
+
+
+@dataclass(frozen=True, slots=True)
+class NumberBand:
+    """Numbers from `low` to `high`: a numeric question's answer, or a named wrong value."""
+
+    low: float
+    high: float
+    feedback_html: str = ""
+
+    def holds(self, value: float) -> bool:
+        slack = 1e-9 * max(1.0, abs(self.low), abs(self.high))  # 0.1 + 0.2 is 0.3
+        return self.low - slack <= value <= self.high + slack
+
+
+@dataclass(frozen=True, slots=True)
+class NamedText:
+    """A short-text answer an author expects and answers with its own feedback."""
+
+    text: str  # as written; compared after normalise_text
+    feedback_html: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,14 +416,37 @@ class Question:
     explanation_html: str
     chart: ChartView | None = None  # a signals question's chart as asked: no signals marked
     chart_answer: ChartView | None = None  # the same chart with its signals, for the feedback
+    # The types after signals (true-false's two options are in `options`):
+    correct_html: str = ""  # feedback for a right answer
+    incorrect_html: str = ""  # for a wrong one, unless a named wrong answer has its own
+    band: NumberBand | None = None  # numeric: the right answers
+    unit: str = ""  # numeric: shown beside the input and the answer
+    wrong_bands: tuple[NumberBand, ...] = ()  # numeric: named wrong values
+    accept: tuple[str, ...] = ()  # short-text: accepted answers as written
+    pattern: str | None = None  # short-text: a regular expression the answer may match instead
+    wrong_texts: tuple[NamedText, ...] = ()  # short-text: named wrong answers
+    items: tuple[Item, ...] = ()  # ordering (in the right order) and matching
+    categories: tuple[Category, ...] = ()  # matching
 
     @property
     def several_answers(self) -> bool:
-        return self.type is not QuestionType.single
+        return self.type in (QuestionType.multiple, QuestionType.signals)
+
+    @property
+    def form(self) -> str:
+        """Which form partial asks it: options (radios or checkboxes), or its own."""
+        if self.type in OPTION_FORMS:
+            return "options"
+        return self.type.value
 
     @property
     def correct_keys(self) -> frozenset[str]:
         return frozenset(o.key for o in self.options if o.correct)
+
+
+OPTION_FORMS = frozenset(
+    {QuestionType.single, QuestionType.multiple, QuestionType.signals, QuestionType.true_false}
+)
 
 
 @dataclass(frozen=True, slots=True)

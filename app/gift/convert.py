@@ -32,14 +32,28 @@ def unique_id(base: str, taken: set[str]) -> str:
     return candidate
 
 
-def to_specs(questions: list[GiftQuestion], taken: set[str], prefix: str = "") -> list[Spec]:
-    """Question blocks for `questions`; ids are made from titles (or prompts), never reused."""
+def to_specs(
+    questions: list[GiftQuestion], taken: set[str], prefix: str = "", notes: list[str] | None = None
+) -> list[Spec]:
+    """Question blocks for `questions`; ids are made from titles (or prompts), never reused.
+    What our format cannot keep is said in `notes` as "line N: ..."."""
     specs = []
     for q in questions:
+        if notes is not None:
+            notes += [f"line {q.line}: {note}" for note in _losses(q)]
         base = slug(f"{prefix} {q.title or q.text}")
         spec: Spec = {"id": unique_id(base, taken), **_body(q)}
         specs.append(spec)
     return specs
+
+
+def _losses(q: GiftQuestion) -> list[str]:
+    accepted = {a.feedback for a in q.answers if a.weight == 100 and a.feedback}
+    if q.kind == "short" and len(accepted) > 1:
+        return ["the accepted answers' own feedback became one: the first answer's"]
+    if q.kind == "numeric" and any(a.high is not None for a in q.answers if a.weight < 100):
+        return ["a wrong answer given as a range was left out: name wrong values one by one"]
+    return []
 
 
 def _feedback(right: str = "", wrong: str = "") -> dict[str, str]:

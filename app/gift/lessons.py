@@ -68,9 +68,9 @@ def render_blocks(specs: list[Spec]) -> str:
     return "\n".join(blocks)
 
 
-def import_gift(gift_file: Path, lesson: Path) -> list[str]:
+def import_gift(gift_file: Path, lesson: Path, notes: list[str] | None = None) -> list[str]:
     """Append the questions; returns the problems ("path:line: reason") and writes nothing if
-    there are any."""
+    there are any. What the conversion could not keep goes to `notes`."""
     try:
         questions = parse(gift_file.read_text(encoding="utf-8"))
     except GiftError as error:
@@ -84,7 +84,7 @@ def import_gift(gift_file: Path, lesson: Path) -> list[str]:
         for _, spec in question_blocks(other.read_text(encoding="utf-8"))
     }
     try:
-        specs = to_specs(questions, taken, prefix=lesson.stem[3:])
+        specs = to_specs(questions, taken, prefix=lesson.stem[3:], notes=notes)
     except GiftError as error:
         return [f"{gift_file}:{error.line}: {error.reason}"]
     text = lesson.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + render_blocks(specs)

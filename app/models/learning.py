@@ -23,7 +23,9 @@ class Attempt(SQLModel, table=True):
     lesson_slug: str = Field(max_length=80)
     question_id: str = Field(max_length=80)
     content_version: str = Field(max_length=64)
-    answer: str = Field(max_length=40)  # option keys, comma-separated, e.g. "a,c"
+    # The answer as grading.Result.keys encodes it per type: option keys "a,c", "true", a
+    # number "62.5", a short text as typed, ordering keys "b,a,c", matching pairs "a=1,b=3".
+    answer: str = Field(max_length=400)
     correct: bool
     form_key: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow)

@@ -9,11 +9,11 @@ from typing import Any
 from fastapi import Request
 from sqlmodel import Session
 
-from app.catalog.schema import Lesson, Module, Option, Question
+from app.catalog.schema import Item, Lesson, Module, Option, Question
 from app.deps import wants_fragment
 from app.models import User
-from app.services.grading import BadAnswer, Result, grade, parse_answer
-from app.services.option_order import learner_seed, options_for
+from app.services.grading import BadAnswer, Result, grade, parse_answer, stored_values
+from app.services.option_order import items_for, learner_seed, options_for
 from app.services.progress import lesson_state, resume_point
 
 
@@ -29,6 +29,7 @@ class QuestionView:
     selected: tuple[str, ...] = ()
     answered: bool = False
     options: tuple[Option, ...] = ()  # in this learner's order; see question_view
+    items: tuple[Item, ...] = ()  # ordering: the steps as first shown; matching: as written
     saved: bool = False  # the answer was committed to the learner's record just now
     form_key: str = field(default_factory=lambda: secrets.token_hex(16))
 
@@ -47,6 +48,18 @@ class QuestionView:
         keys = {o.key for o in self.result.missed} if self.result else set()
         return tuple(o for o in self.options if o.key in keys)
 
+    @property
+    def order(self) -> tuple[str, ...]:
+        """Ordering: the item key each position's select shows (the input kept after a 422)."""
+        if len(self.selected) == len(self.items):
+            return self.selected
+        return tuple(item.key for item in self.items)
+
+    @property
+    def text(self) -> str:
+        """Numeric and short-text: what the input shows (the text kept after a 422)."""
+        return self.selected[0] if self.selected else ""
+
 
 def question_view(
     request: Request,
@@ -60,13 +73,15 @@ def question_view(
     learner = learner_seed(user.id if user else None, getattr(request.state, "csrf_cookie", None))
     secret = request.app.state.settings.secret_key
     options = options_for(question, module.slug, lesson.slug, secret=secret, learner=learner)
-    return QuestionView(question, module, lesson, options=options, **state)
+    items = items_for(question, module.slug, lesson.slug, secret=secret, learner=learner)
+    return QuestionView(question, module, lesson, options=options, items=items, **state)
 
 
-def stored_result(question: Question, keys: tuple[str, ...]) -> Result | None:
-    """The feedback for a stored answer, or None if the question has changed since."""
+def stored_result(question: Question, stored: str) -> Result | None:
+    """The feedback for a stored answer (`attempt.answer`), or None if the question has changed
+    since so that the answer no longer fits it."""
     try:
-        return grade(question, parse_answer(question, list(keys)))
+        return grade(question, parse_answer(question, stored_values(question, stored)))
     except BadAnswer:
         return None
 

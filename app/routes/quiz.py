@@ -25,7 +25,7 @@ from app.routes.learn import not_found
 from app.routes.lesson_view import QuestionView, lesson_context, question_view
 from app.services import reflections
 from app.services.certificates import issue_certificate
-from app.services.grading import BadAnswer, grade, parse_answer
+from app.services.grading import BadAnswer, grade, kept_input, parse_answer, stored_values
 from app.services.progress import complete_lesson, record_attempt, retake_module
 from app.services.records import check_module_completion, learner_records
 from app.templating import render
@@ -92,14 +92,10 @@ def answer(
     form_key = str(form.get("form_key") or "")[:64]
     try:
         keys = parse_answer(question, values)
-        if not keys:
-            raise BadAnswer(
-                "Select an answer" if question.type == "single" else "Select at least one answer"
-            )
         if user is not None and len(form_key) < 16:
             raise BadAnswer("The form was incomplete. Please answer again")
     except BadAnswer as problem:
-        selected = tuple(v for v in values if v in {o.key for o in question.options})
+        selected = kept_input(question, values)
         view = question_view(
             request, user, question, module, lesson, error=str(problem), selected=selected
         )
@@ -108,7 +104,7 @@ def answer(
     if user is not None:
         stored = record_attempt(db, user, module, lesson, result, form_key)
         # A replayed form shows the answer that was stored, not the replay.
-        result = grade(question, tuple(k for k in stored.split(",") if k))
+        result = grade(question, parse_answer(question, stored_values(question, stored)))
     view = question_view(
         request,
         user,

@@ -4,6 +4,8 @@ The order is derived, never stored: HMAC(secret, learner + module/lesson/questio
 `random.Random`, so a reload or a second device shows the same order, another learner sees
 another, and nobody can work it out without the app's secret. Options an author pins keep their
 place. Grading reads option keys, so the order changes nothing that is stored.
+
+The steps of an ordering question are shuffled the same way, and never shown already in order.
 """
 
 from __future__ import annotations
@@ -11,10 +13,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import random
+from typing import Protocol, TypeVar
 
-from app.catalog.schema import Option, Question, QuestionType
+from app.catalog.schema import Item, Option, Question, QuestionType
 
 SHUFFLED_TYPES = frozenset({QuestionType.single, QuestionType.multiple})
+
+
+class Pinnable(Protocol):
+    @property
+    def pinned(self) -> bool: ...
+
+
+T = TypeVar("T", bound=Pinnable)
 
 
 def learner_seed(user_id: int | None, browser: str | None) -> str:
@@ -25,8 +36,8 @@ def learner_seed(user_id: int | None, browser: str | None) -> str:
 
 
 def shuffle_options(
-    options: tuple[Option, ...], *, secret: str, learner: str, place: str
-) -> tuple[Option, ...]:
+    options: tuple[T, ...], *, secret: str, learner: str, place: str
+) -> tuple[T, ...]:
     """Options in this learner's order; pinned options stay at their index. Pure."""
     if not learner:
         return options
@@ -50,3 +61,15 @@ def options_for(
         return question.options
     place = f"{module_slug}/{lesson_slug}/{question.id}"
     return shuffle_options(question.options, secret=secret, learner=learner, place=place)
+
+
+def items_for(
+    question: Question, module_slug: str, lesson_slug: str, *, secret: str, learner: str
+) -> tuple[Item, ...]:
+    """An ordering question's steps as this learner first sees them: shuffled, and never in the
+    right order (which would give the answer away), so rotated by one when the shuffle is."""
+    if question.type is not QuestionType.ordering:
+        return question.items
+    place = f"{module_slug}/{lesson_slug}/{question.id}"
+    shown = shuffle_options(question.items, secret=secret, learner=learner, place=place)
+    return shown[1:] + shown[:1] if shown == question.items else shown

@@ -34,7 +34,7 @@ class LessonState:
     answered: frozenset[str]  # question ids with at least one attempt
     first_correct: frozenset[str]  # question ids right at the first attempt
     progress: LessonProgress | None
-    latest: dict[str, tuple[str, ...]] = field(default_factory=dict)  # question id -> keys
+    latest: dict[str, str] = field(default_factory=dict)  # question id -> attempt.answer
     module_rows: dict[str, LessonProgress] = field(default_factory=dict)  # lesson slug -> row
     reflection: str | None = None  # the learner's note on this lesson
 
@@ -151,14 +151,14 @@ def lesson_state(db: Session, user: User, module: Module, lesson: Lesson) -> Les
     rows = db.exec(_state_query(user.id, module.slug, lesson.slug)).all()  # type: ignore[call-overload]
     module_rows: dict[str, LessonProgress] = {}
     first: dict[str, bool] = {}
-    latest: dict[str, tuple[str, ...]] = {}
+    latest: dict[str, str] = {}
     reflection = None
     for row in rows:
         if row.kind == "p":
             module_rows[row.lesson_slug] = _progress_from(row, user.id, module.slug)
         elif row.kind == "a":
             first.setdefault(row.question_id, bool(row.correct))
-            latest[row.question_id] = tuple(k for k in row.text.split(",") if k)
+            latest[row.question_id] = row.text  # read per type by grading.stored_values
         else:
             reflection = row.text
     current = {q.id for q in lesson.questions}

@@ -1,5 +1,5 @@
-"""Every ```question example in docs/authoring.md passes the real `content check`, and the
-examples show every question type, so the guide cannot drift from the loader."""
+"""Every ```question and ```chart example in docs/authoring.md passes the real `content check`,
+and the examples show every question type, so the guide cannot drift from the loader."""
 
 from __future__ import annotations
 
@@ -18,8 +18,15 @@ GUIDE = PROJECT_ROOT / "docs" / "authoring.md"
 BLOCK = re.compile(r"^```question\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 
 
+CHART = re.compile(r"^```chart\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+
+
 def examples() -> list[str]:
     return BLOCK.findall(GUIDE.read_text(encoding="utf-8"))
+
+
+def chart_examples() -> list[str]:
+    return CHART.findall(GUIDE.read_text(encoding="utf-8"))
 
 
 def write_examples(root: Path) -> None:
@@ -27,6 +34,14 @@ def write_examples(root: Path) -> None:
     lessons = {
         f"{i:02d}-example-{i}.md": lesson_md(title=f"Example {i}", body=f"```question\n{text}```\n")
         for i, text in enumerate(examples(), start=1)
+    }
+    first = len(lessons) + 1
+    lessons |= {
+        f"{i:02d}-chart-{i}.md": lesson_md(
+            title=f"Chart {i}",
+            body=f"```chart\n{text}```\n",
+        )
+        for i, text in enumerate(chart_examples(), start=first)
     }
     write_module(root, lessons)
 
@@ -42,7 +57,12 @@ def test_every_example_passes_content_check(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert ": error" not in result.stdout and "error(s)" not in result.stdout + result.stderr
     module = load_catalog(tmp_path).modules[0]
-    assert [len(lesson.questions) for lesson in module.lessons] == [1] * len(examples())
+    assert chart_examples(), "the guide shows a chart block"
+    assert [len(lesson.questions) for lesson in module.lessons] == [1] * len(examples()) + [
+        0
+    ] * len(chart_examples())
+    charts = [b for lesson in module.lessons for b in lesson.blocks if b.kind == "chart"]
+    assert len(charts) == len(chart_examples())
 
 
 def test_a_broken_example_would_fail(tmp_path: Path) -> None:

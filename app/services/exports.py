@@ -386,8 +386,31 @@ def xapi_statements(
                 attempt.question_id,
                 "cmi.interaction",
                 attempt.created_at,
-                {"success": attempt.correct, "response": attempt.answer.replace(",", "[,]")},
+                {
+                    "success": attempt.correct,
+                    "response": xapi_response(
+                        _question_type(module, attempt.lesson_slug, attempt.question_id),
+                        attempt.answer,
+                    ),
+                },
             )
+
+
+def _question_type(module: Module, lesson_slug: str, question_id: str) -> str | None:
+    lesson = module.lesson(lesson_slug)
+    found = next((q for q in lesson.questions if q.id == question_id), None) if lesson else None
+    return found.type.value if found else None
+
+
+def xapi_response(kind: str | None, answer: str) -> str:
+    """A stored answer (see grading.py) in xAPI 1.0.3's response pattern for its interaction
+    type: choice and sequencing list keys with "[,]", matching pairs are "item[.]category",
+    and fill-in, numeric and true-false answers are the text itself (commas and all)."""
+    if kind in ("short-text", "numeric", "true-false"):
+        return answer
+    if kind == "matching":
+        return "[,]".join(pair.replace("=", "[.]", 1) for pair in answer.split(","))
+    return answer.replace(",", "[,]")
 
 
 _paused = 0

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from app.catalog import load_catalog
 from app.models import Attempt, LessonProgress, User
 from app.services.certificates import canonical_json
+from app.services.exports import xapi_response
 from app.services.progress import retake_module
 from app.services.records import (
     ModuleRecord,
@@ -170,3 +171,19 @@ def test_every_retake_counts_as_a_module_attempt(engine: Engine, learner: User) 
             db.commit()
             counts.append(records_for(db, [learner], CATALOG)[learner.id][MODULE.slug].attempts)
     assert counts == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("kind", "stored", "response"),
+    [
+        ("single", "b", "b"),
+        ("multiple", "a,c", "a[,]c"),
+        ("true-false", "true", "true"),
+        ("numeric", "62.5", "62.5"),
+        ("short-text", "Check, surely", "Check, surely"),
+        ("ordering", "b,a,c", "b[,]a[,]c"),
+        ("matching", "a=1,b=3", "a[.]1[,]b[.]3"),
+    ],
+)
+def test_xapi_responses_follow_each_interaction_type(kind: str, stored: str, response: str) -> None:
+    assert xapi_response(kind, stored) == response

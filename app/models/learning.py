@@ -49,3 +49,21 @@ class LessonProgress(SQLModel, table=True):
     # A retake counts only answers from this moment on; earlier attempts stay in the record.
     attempts_since: datetime | None = None
     retakes: int = 0  # how often the module was retaken: exports count module attempts from it
+
+
+class LessonCompletion(SQLModel, table=True):
+    """Each time a learner marks a lesson done, with the version and score it was done against.
+    Rows are only ever added: a redo after a major change adds one and keeps the old one."""
+
+    __tablename__ = "lesson_completion"
+    __table_args__ = (
+        Index("ix_lesson_completion_user_lesson", "user_id", "module_slug", "lesson_slug"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", ondelete="CASCADE")
+    module_slug: str = Field(max_length=80)
+    lesson_slug: str = Field(max_length=80)
+    content_version: str = Field(max_length=64)
+    score: int
+    completed_at: datetime = Field(default_factory=utcnow)

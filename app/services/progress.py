@@ -23,7 +23,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, select
 
 from app.catalog.schema import Lesson, Module, Question
-from app.models import Attempt, LessonProgress, Reflection, User
+from app.models import Attempt, LessonCompletion, LessonProgress, Reflection, User
 from app.models.content import utcnow
 from app.services.grading import Result
 from app.services.records import changes_since, module_score, redoing
@@ -280,6 +280,16 @@ def complete_lesson(
         row.score = round(100 * len(state.first_correct) / total) if total else 100
         row.completed_at = utcnow()
         row.content_version = lesson.version
+        db.add(  # the history: an earlier completion, and its version, stays on record
+            LessonCompletion(
+                user_id=user.id,
+                module_slug=module.slug,
+                lesson_slug=lesson.slug,
+                content_version=lesson.version,
+                score=row.score,
+                completed_at=row.completed_at,
+            )
+        )
     row.last_activity_at = utcnow()
     db.add(row)
     db.commit()

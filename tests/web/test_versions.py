@@ -15,7 +15,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, select
 
 from app.catalog import Catalog
-from app.models import Attempt, LessonProgress, ModuleCompletion, Role
+from app.models import Attempt, LessonCompletion, LessonProgress, ModuleCompletion, Role
 from app.models.content import utcnow
 from tests.web.helpers import csrf, post, register
 from tests.web.supervision_helpers import finish_module, set_role, user_id
@@ -204,6 +204,14 @@ def test_a_major_change_asks_for_a_redo_and_keeps_the_old_completion(
             )
         ).all()
     assert set(versions) == {OLD_VERSION, current}
+    with Session(engine) as db:  # both completions stay on record, each with its version
+        history = db.exec(
+            select(LessonCompletion)
+            .where(LessonCompletion.user_id == uid, LessonCompletion.lesson_slug == MAJOR_LESSON)
+            .order_by(LessonCompletion.id)
+        ).all()
+    assert len(history) == 2
+    assert history[-1].content_version == current and history[0].completed_at < row.completed_at
 
 
 def test_a_redo_in_a_passed_module_keeps_it_passed(

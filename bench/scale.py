@@ -21,9 +21,7 @@ from bench.scenarios import first_question, signed_in_client
 from bench.seeding import add_cohort, add_history, add_users
 
 
-def measure(
-    url: str, env: dict[str, str], seconds: int, connections: int
-) -> tuple[Figures, Figures]:
+def measure(env: dict[str, str], seconds: int, connections: int) -> tuple[Figures, Figures]:
     lesson, _, _ = first_question(load_catalog(ROOT / "content"))
     with app_server(env, 2) as server:
         learner = signed_in_client(server.url, "trainee0@bench.example.nhs.uk")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
@@ -18,6 +18,19 @@ from app.services.sessions import resolve
 SESSION_COOKIE = "qi_session"
 
 DbSession = Annotated[Session, Depends(get_session)]
+
+
+MAX_ROW_ID = 2**31 - 1  # PostgreSQL's integer: a larger id is a 422, never a database error
+
+
+def parse_row_id(text: str) -> int | None:
+    """An id typed in a query or form field: ASCII digits within range, else None. (`str.isdigit`
+    also accepts "²", which `int()` refuses.)"""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ROW_ID else None
 
 
 def wants_fragment(request: Request) -> bool:
@@ -85,6 +98,7 @@ def require_role(*roles: Role) -> Callable[[User], User]:
     return check
 
 
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]  # every id in a path
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 ViewerCatalog = Annotated[Catalog, Depends(viewer_catalog)]
 PostedForm = Annotated[FormData, Depends(read_form)]

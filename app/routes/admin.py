@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from sqlmodel import select
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from app.deps import AdminUser, DbSession
+from app.deps import AdminUser, DbSession, RowId
 from app.models import Role, User
 from app.services.accounts import set_role
 from app.services.links import absolute_url
@@ -31,7 +31,7 @@ def users(request: Request, admin: AdminUser, db: DbSession) -> HTMLResponse:
 @router.post("/users/{user_id}/role", response_class=HTMLResponse)
 def change_role(
     request: Request,
-    user_id: int,
+    user_id: RowId,
     admin: AdminUser,
     db: DbSession,
     role: Annotated[str, Form()] = "",
@@ -46,7 +46,7 @@ def change_role(
 
 
 @router.post("/users/{user_id}/reset-link", response_class=HTMLResponse)
-def reset_link(request: Request, user_id: int, admin: AdminUser, db: DbSession) -> Response:
+def reset_link(request: Request, user_id: RowId, admin: AdminUser, db: DbSession) -> Response:
     """For trusts that block outside email: the link is shown once, here, for the admin to pass
     on; only its hash is stored, and the issue is audited."""
     issued = issue_for_admin(db, admin, user_id)

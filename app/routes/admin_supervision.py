@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from sqlmodel import select
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from app.deps import AdminUser, DbSession, PostedForm
+from app.deps import AdminUser, DbSession, PostedForm, RowId
 from app.models import Cohort
 from app.services import supervision
 from app.templating import render
@@ -49,7 +49,7 @@ def assign(
 
 
 @router.post("/supervision/{supervision_id}/end")
-def remove(supervision_id: int, admin: AdminUser, db: DbSession) -> Response:
+def remove(supervision_id: RowId, admin: AdminUser, db: DbSession) -> Response:
     if not supervision.end_supervision(db, admin, supervision_id):
         raise HTTPException(status_code=404)
     return RedirectResponse("/admin/supervision", status_code=303)
@@ -68,7 +68,7 @@ def create_cohort(
 
 @router.post("/cohorts/{cohort_id}/people", response_class=HTMLResponse)
 def add_person(
-    request: Request, cohort_id: int, admin: AdminUser, db: DbSession, form: PostedForm
+    request: Request, cohort_id: RowId, admin: AdminUser, db: DbSession, form: PostedForm
 ) -> Response:
     """The email field is named per cohort (email-<id>): its error shows beside the right form."""
     field = f"email-{cohort_id}"

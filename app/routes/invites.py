@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from sqlmodel import select
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from app.deps import CatalogDep, CurrentUser, DbSession
+from app.deps import CatalogDep, CurrentUser, DbSession, RowId
 from app.models import User
 from app.routes.supervise import stream
 from app.services import exports, supervision
@@ -62,14 +62,14 @@ def supervisors(
 
 
 @router.post("/account/supervisors/{supervision_id}/end")
-def end(supervision_id: int, user: CurrentUser, db: DbSession) -> Response:
+def end(supervision_id: RowId, user: CurrentUser, db: DbSession) -> Response:
     if not supervision.end_supervision(db, user, supervision_id):
         raise HTTPException(status_code=404)
     return RedirectResponse("/account/supervisors", status_code=303)
 
 
 @router.post("/account/cohorts/{cohort_id}/leave")
-def leave(cohort_id: int, user: CurrentUser, db: DbSession) -> Response:
+def leave(cohort_id: RowId, user: CurrentUser, db: DbSession) -> Response:
     if not supervision.leave_cohort(db, user, cohort_id):
         raise HTTPException(status_code=404)
     return RedirectResponse("/account/supervisors", status_code=303)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from app.deps import CurrentUser, DbSession, OptionalUser, PostedForm
+from app.deps import CurrentUser, DbSession, OptionalUser, PostedForm, RowId
 from app.models import Dataset, DrillAttempt, User
 from app.services import datasets
 from app.services.drill import drill_views, make_drill, score
@@ -132,7 +132,7 @@ def _dataset_page(
 
 @router.get("/datasets/{dataset_id}", response_class=HTMLResponse)
 def dataset_page(
-    request: Request, dataset_id: int, user: CurrentUser, db: DbSession
+    request: Request, dataset_id: RowId, user: CurrentUser, db: DbSession
 ) -> HTMLResponse:
     return _dataset_page(request, db, _owned(db, user, dataset_id))
 
@@ -140,7 +140,7 @@ def dataset_page(
 @router.post("/datasets/{dataset_id}", response_class=HTMLResponse)
 def update_dataset(
     request: Request,
-    dataset_id: int,
+    dataset_id: RowId,
     user: CurrentUser,
     db: DbSession,
     data: LabForm,
@@ -157,7 +157,7 @@ def update_dataset(
 @router.post("/datasets/{dataset_id}/annotations", response_class=HTMLResponse)
 def add_annotation(
     request: Request,
-    dataset_id: int,
+    dataset_id: RowId,
     user: CurrentUser,
     db: DbSession,
     point: FormStr = "",
@@ -179,7 +179,7 @@ def add_annotation(
 
 @router.post("/datasets/{dataset_id}/annotations/{annotation_id}/delete")
 def delete_annotation(
-    dataset_id: int, annotation_id: int, user: CurrentUser, db: DbSession
+    dataset_id: RowId, annotation_id: RowId, user: CurrentUser, db: DbSession
 ) -> Response:
     dataset = _owned(db, user, dataset_id)
     if not datasets.remove_annotation(db, dataset, annotation_id):

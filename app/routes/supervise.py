@@ -14,7 +14,7 @@ from sqlmodel import col
 from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from app.catalog import Catalog
-from app.deps import CatalogDep, DbSession, require_role
+from app.deps import CatalogDep, DbSession, RowId, parse_row_id, require_role
 from app.models import AuditEvent, Cohort, Grade, Role, User
 from app.services import exports, links, supervision
 from app.services.dashboard import SORTS, Filters, matrix
@@ -44,7 +44,7 @@ def own_cohorts(db: DbSession, user: User, asked: int | None) -> list[Cohort]:
 
 def _filters(cohort: str, grade: str, module: str, sort: str, catalog: Catalog) -> Filters:
     return Filters(
-        cohort_id=int(cohort) if cohort.isdigit() else None,
+        cohort_id=parse_row_id(cohort),
         grade=grade if grade in {g.value for g in Grade} else "",
         module=module if catalog.module(module) else "",
         sort=sort if sort in SORTS else "name",
@@ -100,7 +100,7 @@ def invite(
     invitee_name: Annotated[str, Form()] = "",
     invitee_email: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
-    cohort_id = int(cohort) if cohort.isdigit() else None
+    cohort_id = parse_row_id(cohort)
     cohorts = own_cohorts(db, user, cohort_id)
     if errors := supervision.invitee_problems(invitee_name, invitee_email):
         typed = {"cohort": cohort, "invitee_name": invitee_name, "invitee_email": invitee_email}
@@ -119,7 +119,7 @@ def invite(
 
 
 @router.post("/invites/{invite_id}/cancel")
-def cancel_invite(invite_id: int, user: SupervisorUser, db: DbSession) -> Response:
+def cancel_invite(invite_id: RowId, user: SupervisorUser, db: DbSession) -> Response:
     if not supervision.cancel_invite(db, user, invite_id):
         raise HTTPException(status_code=404)
     return RedirectResponse("/supervise", status_code=303)
@@ -127,7 +127,7 @@ def cancel_invite(invite_id: int, user: SupervisorUser, db: DbSession) -> Respon
 
 @router.get("/trainees/{trainee_id}", response_class=HTMLResponse)
 def trainee(
-    request: Request, trainee_id: int, user: SupervisorUser, db: DbSession, catalog: CatalogDep
+    request: Request, trainee_id: RowId, user: SupervisorUser, db: DbSession, catalog: CatalogDep
 ) -> HTMLResponse:
     found = supervision.can_see(db, user, trainee_id)
     if found is None:
@@ -152,13 +152,14 @@ def export(
     start, end = optional_date(date_from), optional_date(date_to)
     users = supervision.visible_trainees(user)
     kind, _, ident = scope.partition(":")
-    if kind == "trainee" and ident.isdigit():
-        if supervision.can_see(db, user, int(ident)) is None:
+    ident_id = parse_row_id(ident)
+    if kind == "trainee" and ident_id is not None:
+        if supervision.can_see(db, user, ident_id) is None:
             raise refuse(db, user, scope)
-        users = users.where(User.id == int(ident))
-    elif kind == "cohort" and ident.isdigit():
-        own_cohorts(db, user, int(ident))
-        users = users.where(col(User.id).in_(supervision.cohort_member_ids(int(ident))))
+        users = users.where(User.id == ident_id)
+    elif kind == "cohort" and ident_id is not None:
+        own_cohorts(db, user, ident_id)
+        users = users.where(col(User.id).in_(supervision.cohort_member_ids(ident_id)))
     elif scope != "all":
         raise HTTPException(status_code=422, detail="scope")
     request_ = exports.ExportRequest(users, scope, format, start, end)

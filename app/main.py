@@ -36,6 +36,7 @@ from app.routes import (
 )
 from app.security.csrf import CsrfCookieMiddleware, csrf_protect
 from app.security.headers import SecurityHeadersMiddleware
+from app.security.limits import RequestLimitsMiddleware
 from app.services.content import record_versions
 from app.static_files import VersionedStaticFiles, static_version
 from app.templating import make_templates, render
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None, *, preview: bool = False) -> Fa
 
     # Level 9 (Starlette's default): level 6 would save a third of the 1.2 ms it takes to
     # compress a long lesson, but the page is 1% larger and the lesson budget is that tight.
+    app.add_middleware(RequestLimitsMiddleware)  # inside the others: its pages get their headers
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(CsrfCookieMiddleware, https=settings.uses_https)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.uses_https)

@@ -1,4 +1,8 @@
-"""Security headers on every response. Scripts and styles come only from our own origin."""
+"""Security headers on every response. Scripts and styles come only from our own origin.
+
+A response to a signed-in person is `Cache-Control: no-store` unless its route chose otherwise:
+their pages show personal data (records, datasets, certificates, trainees), and a shared ward
+computer's cache or a proxy must never keep them."""
 
 from __future__ import annotations
 
@@ -40,6 +44,9 @@ class SecurityHeadersMiddleware:
             if message["type"] == "http.response.start":
                 existing = {k.lower() for k, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in ours if k not in existing]
+                signed_in = scope.get("state", {}).get("user") is not None
+                if signed_in and b"cache-control" not in existing:
+                    extra.append((b"cache-control", b"no-store"))
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 

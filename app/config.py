@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     # Outgoing email (password resets): smtp[s]://user:pass@host:port?starttls=1. Empty: messages
     # are logged and written to mail_outbox_dir as .eml files instead (development).
     smtp_url: str = ""
+    # Production refuses an http:// QI_BASE_URL unless this says the network is closed.
+    allow_http: bool = False
+    # /docs and /openapi.json (FastAPI's API explorer): off unless asked for.
+    api_docs: bool = False
     mail_from: str = "QI Skills <no-reply@localhost>"
     mail_outbox_dir: Path = PROJECT_ROOT / "var" / "outbox"
 
@@ -114,6 +118,15 @@ class Settings(BaseSettings):
             raise ConfigError(
                 "QI_BASE_URL must be set in production to the address people use, "
                 "e.g. https://qi.example.nhs.uk"
+            )
+        if (
+            self.environment is Environment.production
+            and not self.base_url.startswith("https://")
+            and not self.allow_http
+        ):
+            raise ConfigError(
+                "QI_BASE_URL must be https:// in production (cookies and passwords travel over "
+                "it); on a closed network without TLS set QI_ALLOW_HTTP=1"
             )
         return self
 

@@ -88,9 +88,9 @@ def create_app(settings: Settings | None = None, *, preview: bool = False) -> Fa
     app = FastAPI(
         title="QI Skills",
         lifespan=lifespan,
-        docs_url=None if settings.is_production else "/docs",
+        docs_url="/docs" if settings.api_docs else None,
         redoc_url=None,
-        openapi_url=None if settings.is_production else "/openapi.json",
+        openapi_url="/openapi.json" if settings.api_docs else None,
         dependencies=[Depends(identify), Depends(csrf_protect)],
     )
     app.state.settings = settings

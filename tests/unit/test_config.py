@@ -71,3 +71,23 @@ def test_production_start_up_without_a_secret_stops_with_a_clear_message() -> No
     )
     assert result.returncode == 2
     assert "QI_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_an_http_base_url_unless_the_network_is_closed() -> None:
+    key = base64.b64encode(bytes(range(32))).decode()
+    real = {"environment": "production", "secret_key": "x7" * 24, "certificate_key": key}
+    with pytest.raises(ConfigError, match="https"):
+        Settings(**real, base_url="http://qi.trust.local")
+    assert Settings(**real, base_url="http://qi.trust.local", allow_http=True).allow_http
+
+
+def test_the_api_explorer_is_off_unless_asked_for(tmp_path) -> None:  # type: ignore[no-untyped-def]
+
+    from app.main import create_app
+    from tests.conftest import CONTENT_DIR
+
+    url = f"sqlite:///{tmp_path / 'docs.db'}"
+    closed = create_app(Settings(database_url=url, content_dir=CONTENT_DIR))
+    opened = create_app(Settings(database_url=url, content_dir=CONTENT_DIR, api_docs=True))
+    assert closed.docs_url is None and closed.openapi_url is None
+    assert opened.docs_url == "/docs" and opened.openapi_url == "/openapi.json"

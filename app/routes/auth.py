@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from app.deps import SESSION_COOKIE, DbSession
 from app.models import Grade, Role, User
+from app.security import csrf
 from app.services import accounts, password_reset
 from app.services.links import absolute_url
 from app.services.sessions import end_session, start_session
@@ -47,6 +48,7 @@ def signed_in(request: Request, user: User, db: DbSession, to: str) -> Response:
     token = start_session(db, user, request.app.state.settings)
     response = RedirectResponse(safe_next(to) or "/", status_code=303)
     set_session_cookie(request, response, token)
+    csrf.rotate(response, request.app.state.settings.uses_https(request.url.scheme))
     return response
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from http.cookies import SimpleCookie
 
 from fastapi import HTTPException, Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.security.tokens import new_token, same, sign
@@ -64,6 +65,12 @@ def _cookie_from(scope: Scope) -> str | None:
             if morsel and 20 <= len(morsel.value) <= 100:
                 return morsel.value
     return None
+
+
+def rotate(response: Response, secure: bool) -> None:
+    """A new CSRF cookie at sign-in: a token copied from the signed-out page (or fixed in the
+    browser by someone else beforehand) no longer works once the person is signed in."""
+    response.set_cookie(COOKIE, new_token(), path="/", httponly=True, samesite="lax", secure=secure)
 
 
 def csrf_token(request: Request) -> str:

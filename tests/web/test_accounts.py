@@ -276,3 +276,18 @@ def test_no_next_leaves_the_site(client: httpx.Client, target: str) -> None:
     logout(client)
     response = post(client, "/login", {"email": email, "password": PASSWORD, "next": target})
     assert response.status_code == 303 and response.headers["location"] == "/"
+
+
+def test_signing_in_rotates_the_csrf_cookie(client: httpx.Client) -> None:
+    """A form token from before sign-in (perhaps planted by someone else) stops working."""
+    email = register(client)
+    logout(client)
+    before = csrf(client, "/login")
+    old_cookie = client.cookies.get("qi_csrf")
+    assert login(client, email).status_code == 303
+    assert client.cookies.get("qi_csrf") != old_cookie
+    stale = client.post("/account/details", data={"csrf_token": before, "name": "X", "grade": "F1"})
+    assert stale.status_code == 403
+    fresh = csrf(client, "/account")
+    saved = client.post("/account/details", data={"csrf_token": fresh, "name": "X", "grade": "F1"})
+    assert saved.status_code == 303

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Select, exists, or_
+from sqlalchemy import Select, exists, or_, update
 from sqlmodel import Session, col, select
 
 from app.models import (
@@ -129,11 +129,14 @@ def find_invite(db: Session, code: str) -> Invite | None:
     return db.exec(select(Invite).where(Invite.code == normalise_code(code))).first()
 
 
+USED = "That code has already been used. Ask your supervisor for a new one"
+
+
 def _unusable(invite: Invite | None) -> str | None:
     if invite is None:
         return "That code is not recognised. Check it with your supervisor"
     if invite.used_at is not None:
-        return "That code has already been used. Ask your supervisor for a new one"
+        return USED
     if as_utc(invite.expires_at) < utcnow():
         return "That code has expired. Ask your supervisor for a new one"
     return None
@@ -168,9 +171,18 @@ def accept_invite(db: Session, trainee: User, code: str) -> tuple[Invite | None,
     problem = invite_problem(invite, trainee)
     if problem or invite is None:
         return None, problem
-    invite.used_by = trainee.id
-    invite.used_at = utcnow()
-    db.add(invite)
+    # Claim it with a conditional UPDATE: of several people accepting one code at the same
+    # moment, exactly one changes the row; the others are told it has been used.
+    now = utcnow()
+    claimed = db.exec(
+        update(Invite)
+        .where(col(Invite.id) == invite.id, col(Invite.used_at).is_(None))
+        .values(used_by=trainee.id, used_at=now)
+    ).rowcount
+    if claimed != 1:
+        db.rollback()
+        return None, USED
+    invite.used_by, invite.used_at = trainee.id, now
     start_supervision(db, invite.supervisor_id, trainee.id, commit=False)
     if invite.cohort_id is not None:
         _add_member(db, invite.cohort_id, trainee.id)

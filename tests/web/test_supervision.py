@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from html import unescape
 
 import httpx
@@ -10,8 +12,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from app.models import AuditEvent, ModuleCompletion, Role
-from tests.web.helpers import PASSWORD, post, register
+from app.models import AuditEvent, ModuleCompletion, Role, Supervision
+from tests.web.helpers import PASSWORD, csrf, post, register
 from tests.web.supervision_helpers import (
     MODULE,
     accept,
@@ -343,3 +345,32 @@ def test_a_supervisor_lands_on_supervise_unless_a_safe_next_is_given(client, eng
         response = post(client, "/login", {"email": email, "password": PASSWORD, "next": target})
         assert response.headers["location"] == expected, target
         post(client, "/logout", {}, page="/")
+
+
+def test_one_invitation_accepted_by_eight_at_once_is_accepted_once(
+    client, server_url, engine
+) -> None:
+    """Issue 13: 8 trainees accepting one code together all succeeded; exactly one may."""
+    supervisor(client, engine)
+    code = invite_code(client)
+    trainees = [httpx.Client(base_url=server_url, timeout=30) for _ in range(8)]
+    try:
+        for trainee in trainees:
+            register(trainee)
+        tokens = [csrf(t, "/invite") for t in trainees]
+        start = threading.Barrier(len(trainees))
+
+        def take(i: int) -> httpx.Response:
+            start.wait()
+            return trainees[i].post("/invite", data={"csrf_token": tokens[i], "code": code})
+
+        with ThreadPoolExecutor(max_workers=len(trainees)) as pool:
+            answers = list(pool.map(take, range(len(trainees))))
+    finally:
+        for trainee in trainees:
+            trainee.close()
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [303] + [422] * 7, statuses
+    assert all("already been used" in a.text for a in answers if a.status_code == 422)
+    with Session(engine) as db:
+        assert len(db.exec(select(Supervision)).all()) == 1

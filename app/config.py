@@ -43,7 +43,9 @@ class Settings(BaseSettings):
     session_absolute_days: int = 7
     # "test" trades argon2 strength for speed in the suite; production always uses the defaults.
     password_profile: Literal["default", "test"] = "default"
-    login_max_failures: int = 10
+    login_max_failures: int = 10  # per account in the window
+    login_max_failures_per_address: int = 100  # a hospital's NAT address is many people
+    login_backoff_after: int = 3  # failures by one account from one address before waits begin
     login_window_minutes: int = 15
     # Base64 32-byte Ed25519 seed that signs certificates; development derives one if empty.
     certificate_key: str = ""

@@ -35,7 +35,14 @@ def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, content_dir=CONTENT_DIR, password_profile="test")
+    # The per-pair backoff (seconds between guesses) would make every test that types a wrong
+    # password several times wait; tests/web/test_throttle.py runs it with the real settings.
+    return Settings(
+        database_url=database_url,
+        content_dir=CONTENT_DIR,
+        password_profile="test",
+        login_backoff_after=1000,
+    )
 
 
 @pytest.fixture(scope="session")

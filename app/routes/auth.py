@@ -16,11 +16,10 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from app.deps import SESSION_COOKIE, DbSession
 from app.models import Grade, Role, User
 from app.security import csrf
-from app.services import accounts, password_reset
+from app.services import accounts, password_reset, throttle
 from app.services.links import absolute_url
 from app.services.sessions import end_session, start_session
 from app.services.supervision import inviter_name
-from app.services.throttle import is_throttled, record_failure
 from app.templating import render
 
 router = APIRouter()
@@ -130,18 +129,22 @@ def login(
     address = request.client.host if request.client else "unknown"
     normalised = accounts.normalise_email(email)
     form = {"email": email}
-    if is_throttled(db, normalised, address, settings):
-        errors = {"email": "Too many failed attempts. Wait 15 minutes, then try again"}
-        return render(
+    attempt = throttle.begin_attempt(db, normalised, address, settings)
+    if attempt.refused:
+        errors = {"email": throttle.message(attempt, settings)}
+        response = render(
             request, "pages/login.html", _context(db, next, form, errors), status_code=429
         )
+        if attempt.wait_seconds:
+            response.headers["Retry-After"] = str(attempt.wait_seconds)
+        return response
     user = accounts.authenticate(db, settings, email, password)
-    if user is None:
-        record_failure(db, normalised, address, settings)
+    if user is None:  # the attempt stays recorded as a failure
         errors = {"email": accounts.LOGIN_FAILED}
         return render(
             request, "pages/login.html", _context(db, next, form, errors), status_code=422
         )
+    throttle.forget(db, attempt.row_id)
     return signed_in(request, user, db, landing(user, next))
 
 

@@ -1,0 +1,102 @@
+"""Sign-in throttling: counted atomically, per account, per address only at a hospital's scale,
+and with a short backoff per account and address pair (issue 13, items 2 and 3)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from app.config import Settings
+from app.main import create_app
+from app.migrate import upgrade
+from tests.conftest import CONTENT_DIR
+from tests.databases import fresh_database
+from tests.live_server import serve
+from tests.web.helpers import csrf, login, logout, register
+
+WRONG = "not the password"
+
+
+@contextmanager
+def site(backend: str, tmp_path: Path, **settings: Any) -> Iterator[str]:
+    with fresh_database(backend, tmp_path) as url:
+        upgrade(url)
+        app = create_app(
+            Settings(database_url=url, content_dir=CONTENT_DIR, password_profile="test", **settings)
+        )
+        with serve(app) as base:
+            yield base
+        app.state.engine.dispose()
+
+
+def test_fifty_guesses_at_once_check_at_most_ten_passwords(backend: str, tmp_path: Path) -> None:
+    with site(backend, tmp_path) as base:
+        with httpx.Client(base_url=base) as owner:
+            email = register(owner)
+        clients = [httpx.Client(base_url=base, timeout=30) for _ in range(50)]
+        tokens = [csrf(c, "/login") for c in clients]
+        start = threading.Barrier(50)
+
+        def guess(i: int) -> int:
+            start.wait()
+            data = {"csrf_token": tokens[i], "email": email, "password": WRONG}
+            return clients[i].post("/login", data=data).status_code
+
+        with ThreadPoolExecutor(max_workers=50) as pool:
+            statuses = list(pool.map(guess, range(50)))
+        for c in clients:
+            c.close()
+    checked = statuses.count(422)  # a 422 means the password was checked (and was wrong)
+    assert 1 <= checked <= 10, statuses
+    assert statuses.count(429) == 50 - checked
+
+
+def test_ten_failures_lock_one_account_not_everyone_behind_the_address(
+    backend: str, tmp_path: Path
+) -> None:
+    with (
+        site(backend, tmp_path, login_backoff_after=1000) as base,
+        httpx.Client(base_url=base) as ward,
+    ):
+        mine, theirs = register(ward), register(ward)
+        logout(ward)
+        for _ in range(10):
+            assert login(ward, theirs, WRONG).status_code == 422
+        assert login(ward, theirs).status_code == 429  # their account is locked
+        assert login(ward, mine).status_code == 303  # a colleague on the same address is not
+
+
+def test_an_address_is_throttled_only_at_a_much_higher_count(backend: str, tmp_path: Path) -> None:
+    with (
+        site(backend, tmp_path, login_max_failures_per_address=5) as base,
+        httpx.Client(base_url=base) as ward,
+    ):
+        email = register(ward)
+        logout(ward)
+        for i in range(5):
+            assert login(ward, f"guess{i}@example.nhs.uk", WRONG).status_code == 422
+        refused = login(ward, email)
+        assert refused.status_code == 429 and "Wait 15 minutes" in refused.text
+
+
+def test_repeated_failures_from_one_place_wait_a_little_longer_each_time(
+    backend: str, tmp_path: Path
+) -> None:
+    with site(backend, tmp_path) as base, httpx.Client(base_url=base) as ward:
+        email = register(ward)
+        logout(ward)
+        for _ in range(3):
+            assert login(ward, email, WRONG).status_code == 422
+        too_soon = login(ward, email)
+        assert too_soon.status_code == 429 and "in a row" in too_soon.text
+        wait = int(too_soon.headers["retry-after"])
+        assert 1 <= wait <= 2
+        time.sleep(wait + 0.1)
+        assert login(ward, email).status_code == 303  # waited: the right password works

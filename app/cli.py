@@ -50,6 +50,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from app.services.mail import describe
 
     print(describe(settings), flush=True)
+    if settings.development_signing_key:
+        print(
+            "Certificates: signed with a development key (QI_CERTIFICATE_KEY is not set); "
+            "they say DEVELOPMENT and are not real",
+            flush=True,
+        )
     if workers == 1:
         from app.preview.web import SHUTDOWN_SECONDS
 

@@ -133,6 +133,12 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def development_signing_key(self) -> bool:
+        """No QI_CERTIFICATE_KEY: certificates are signed with a key derived from the secret, fit
+        for development only; pages and PDFs say DEVELOPMENT so they cannot pass as real."""
+        return not self.certificate_key.strip()
+
+    @property
     def is_production(self) -> bool:
         return self.environment is Environment.production
 

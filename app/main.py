@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None, *, preview: bool = False) -> Fa
     app.state.engine = engine
     version = static_version(STATIC_DIR)
     app.state.templates = make_templates(version, catalog.for_learners)
+    app.state.templates.env.globals["development_key"] = settings.development_signing_key
     if live:
         install_preview(app, live)  # first, so its middleware runs inside the ones below
 

@@ -64,7 +64,9 @@ def certificate_download(
         raise HTTPException(status_code=404)
     from app.services.certificate_pdf import certificate_pdf  # fpdf: 45 MB, loaded on demand
 
-    body = certificate_pdf(result.view, verify_url(request, cert_id))
+    body = certificate_pdf(
+        result.view, verify_url(request, cert_id), development=settings.development_signing_key
+    )
     headers = {
         "Content-Disposition": f'attachment; filename="qi-skills-certificate-{cert_id}.pdf"',
         "Cache-Control": "private, no-store",

@@ -56,8 +56,11 @@ class _Certificate(FPDF):
             self.multi_cell(0, 5.5, f"\N{BULLET} {item}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def certificate_pdf(view: CertificateView, verify_url: str, *, compress: bool = True) -> bytes:
-    """The PDF bytes. `compress=False` leaves the text readable in the file, for tests."""
+def certificate_pdf(
+    view: CertificateView, verify_url: str, *, compress: bool = True, development: bool = False
+) -> bytes:
+    """The PDF bytes. `compress=False` leaves the text readable in the file, for tests.
+    `development` (no QI_CERTIFICATE_KEY) prints DEVELOPMENT across the top."""
     pdf = _Certificate(format="A4")
     pdf.add_font(FONT, "", FONTS_DIR / "DejaVuSans.ttf")
     pdf.add_font(FONT, "B", FONTS_DIR / "DejaVuSans-Bold.ttf")
@@ -69,6 +72,10 @@ def certificate_pdf(view: CertificateView, verify_url: str, *, compress: bool = 
     pdf.set_author(view.issuer)
     pdf.set_lang("en-GB")
     pdf.add_page()
+    if development:
+        pdf.set_font(FONT, "B", 14)
+        pdf.set_text_color(212, 53, 28)
+        pdf.line_of("DEVELOPMENT: signed with a development key. Not a real certificate.", 8, "C")
 
     pdf.set_font(FONT, "B", 12)
     pdf.set_text_color(*NHS_BLUE)

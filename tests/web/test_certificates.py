@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
@@ -261,3 +262,31 @@ def test_an_unknown_id_in_the_form_is_404_with_the_input_kept(other: httpx.Clien
     assert "<b>" not in unknown.text.split("<main", 1)[1]
     page = other.get("/verify/QI-AAAAAAAAAAAAAAAA")
     assert 'href="/verify"' in page.text  # an unknown certificate page offers the form
+
+
+def test_a_development_key_says_development_on_the_page_the_pdf_and_verify(
+    client: httpx.Client, engine: Engine, settings: Settings
+) -> None:
+    """The test server has no QI_CERTIFICATE_KEY, like `make run`: nothing it signs may pass
+    as real. A configured key prints no such mark (the PDF is drawn the same way)."""
+    assert settings.development_signing_key
+    email = register(client, name=NAME)
+    cert_id = issue(engine, settings, email)
+    assert "DEVELOPMENT" in client.get(f"/certificates/{cert_id}").text
+    assert "DEVELOPMENT" in client.get(f"/verify/{cert_id}").text
+    assert "DEVELOPMENT" in pdf_text(client.get(f"/certificates/{cert_id}.pdf").content)
+
+    from app.services.certificate_pdf import certificate_pdf
+    from app.services.certificates import check
+
+    view = check(settings, client_certificate(engine, cert_id)).view
+    assert "DEVELOPMENT" not in pdf_text(certificate_pdf(view, "https://x/verify"))
+    configured = Settings(
+        database_url=settings.database_url, certificate_key=base64.b64encode(b"k" * 32).decode()
+    )
+    assert not configured.development_signing_key
+
+
+def client_certificate(engine: Engine, cert_id: str) -> Certificate:
+    with Session(engine) as db:
+        return db.get(Certificate, cert_id)

@@ -10,12 +10,16 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from app.deps import CurrentUser, DbSession
 from app.models import User
 from app.routes.auth import signed_in
-from app.services import accounts
+from app.services import accounts, throttle
 from app.services.sessions import end_all_sessions
 from app.templating import render
 
 router = APIRouter()
 FormStr = Annotated[str, Form()]
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 def _saved_details(user: User) -> dict[str, str]:
@@ -85,7 +89,14 @@ def change_email(
     password: FormStr = "",
 ) -> Response:
     settings = request.app.state.settings
-    if errors := accounts.change_email(db, settings, user, email, password):
+    attempt = throttle.begin_attempt(db, user.email, _address(request), settings)
+    if attempt.refused:
+        errors = {"password": throttle.message(attempt, settings)}
+        return _page(request, user, errors, {"email": email}, status_code=429)
+    errors = accounts.change_email(db, settings, user, email, password)
+    if "password" not in errors:  # the password was right: not a guess
+        throttle.forget(db, attempt.row_id)
+    if errors:
         return _page(request, user, errors, {"email": email}, status_code=422)
     return RedirectResponse("/account?email_changed=1", status_code=303)
 
@@ -98,9 +109,14 @@ def change_password(
     current_password: FormStr = "",
     new_password: FormStr = "",
 ) -> Response:
-    errors = accounts.change_password(
-        db, request.app.state.settings, user, current_password, new_password
-    )
+    settings = request.app.state.settings
+    attempt = throttle.begin_attempt(db, user.email, _address(request), settings)
+    if attempt.refused:
+        errors = {"current_password": throttle.message(attempt, settings)}
+        return _page(request, user, errors, status_code=429)
+    errors = accounts.change_password(db, settings, user, current_password, new_password)
+    if "current_password" not in errors:  # the current password was right: not a guess
+        throttle.forget(db, attempt.row_id)
     if errors:
         return _page(request, user, errors, status_code=422)
     # Every session of this user ends, stolen ones included; this browser gets a new one.

@@ -19,7 +19,7 @@ from app.migrate import upgrade
 from tests.conftest import CONTENT_DIR
 from tests.databases import fresh_database
 from tests.live_server import serve
-from tests.web.helpers import csrf, login, logout, register
+from tests.web.helpers import PASSWORD, csrf, login, logout, register
 
 WRONG = "not the password"
 
@@ -100,3 +100,26 @@ def test_repeated_failures_from_one_place_wait_a_little_longer_each_time(
         assert 1 <= wait <= 2
         time.sleep(wait + 0.1)
         assert login(ward, email).status_code == 303  # waited: the right password works
+
+
+def test_guessing_the_current_password_on_an_open_session_is_throttled_too(
+    backend: str, tmp_path: Path
+) -> None:
+    """A session left open on a ward computer must not allow unlimited password guesses."""
+    with (
+        site(backend, tmp_path, login_backoff_after=1000) as base,
+        httpx.Client(base_url=base) as ward,
+    ):
+        register(ward)
+        token = csrf(ward, "/account")
+        for _ in range(10):
+            wrong = ward.post(
+                "/account/password",
+                data={"csrf_token": token, "current_password": WRONG, "new_password": "a" * 12},
+            )
+            assert wrong.status_code == 422
+        right = ward.post(
+            "/account/password",
+            data={"csrf_token": token, "current_password": PASSWORD, "new_password": "a" * 12},
+        )
+        assert right.status_code == 429 and "Too many failed attempts" in right.text

@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 from app.catalog import Catalog
 from app.db import get_session
 from app.models import Role, User
+from app.services import audit
 from app.services.sessions import resolve
 
 SESSION_COOKIE = "qi_session"
@@ -89,9 +90,11 @@ def current_user(request: Request) -> User:
     return user
 
 
-def require_role(*roles: Role) -> Callable[[User], User]:
-    def check(user: Annotated[User, Depends(current_user)]) -> User:
+def require_role(*roles: Role) -> Callable[..., User]:
+    def check(request: Request, user: Annotated[User, Depends(current_user)]) -> User:
         if user.role not in roles:
+            with Session(request.app.state.engine) as db:  # a refusal is audited on its own
+                audit.refused(db, user, f"{request.method} {request.url.path}", 403)
             raise HTTPException(status_code=403, detail="forbidden")
         return user
 

@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from app.config import Settings
 from app.deps import AdminUser, CurrentUser, DbSession
 from app.models import Certificate, User
-from app.services import certificates, links
+from app.services import audit, certificates, links
 from app.templating import render
 
 router = APIRouter()
@@ -40,7 +40,8 @@ def qr_svg(url: str) -> Markup:
 
 def _owned(db: DbSession, user: User, cert_id: str) -> Certificate:
     cert = certificates.owned_certificate(db, user, cert_id)
-    if cert is None:
+    if cert is None:  # someone else's, or none: the same 404, and an audit row
+        audit.refused(db, user, f"certificate:{cert_id}", 404)
         raise HTTPException(status_code=404)
     return cert
 

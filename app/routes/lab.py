@@ -10,7 +10,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from app.deps import CurrentUser, DbSession, OptionalUser, PostedForm, RowId
 from app.models import Dataset, DrillAttempt, User
-from app.services import datasets
+from app.services import audit, datasets
 from app.services.drill import drill_views, make_drill, score
 from app.services.lab import CHART_NAMES, PROFILE_NAMES, LabChart, lab_chart
 from app.services.lab_input import LabInput, parse_lab_input
@@ -108,7 +108,8 @@ def my_datasets(request: Request, user: CurrentUser, db: DbSession) -> HTMLRespo
 
 def _owned(db: DbSession, user: User, dataset_id: int) -> Dataset:
     dataset = datasets.owned(db, user, dataset_id)
-    if dataset is None:
+    if dataset is None:  # someone else's, or none: the same 404, and an audit row
+        audit.refused(db, user, f"dataset:{dataset_id}", 404)
         raise HTTPException(status_code=404)
     return dataset
 

@@ -15,8 +15,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response, Stream
 
 from app.catalog import Catalog
 from app.deps import CatalogDep, DbSession, RowId, parse_row_id, require_role
-from app.models import AuditEvent, Cohort, Grade, Role, User
-from app.services import exports, links, supervision
+from app.models import Cohort, Grade, Role, User
+from app.services import audit, exports, links, supervision
 from app.services.dashboard import SORTS, Filters, matrix
 from app.services.trainee import trainee_detail
 from app.templating import render
@@ -27,10 +27,7 @@ SupervisorUser = Annotated[User, Depends(require_role(Role.supervisor, Role.admi
 
 def refuse(db: DbSession, actor: User, what: str) -> HTTPException:
     """Record a look-up outside the supervisor's scope, and answer as if it did not exist."""
-    db.add(
-        AuditEvent(actor_id=actor.id, actor_role=str(actor.role), action="forbidden", scope=what)
-    )
-    db.commit()
+    audit.refused(db, actor, what, 404)
     return HTTPException(status_code=404)
 
 

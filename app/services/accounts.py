@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from app.config import Settings
 from app.models import Grade, Role, User
 from app.security.passwords import burn_time, hash_password, password_problem, verify_password
+from app.services import audit
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LOGIN_FAILED = "Enter a correct email address and password"
@@ -164,6 +165,7 @@ def change_email(
         errors["password"] = "Your password is not correct"
     if errors:
         return errors
+    audit.record(db, user, "email_changed", f"user:{user.id}", f"{user.email} -> {email}")
     user.email = email
     db.add(user)
     try:
@@ -197,6 +199,7 @@ def change_password(
         return errors
     user.password_hash = hash_password(new, settings.password_profile)
     db.add(user)
+    audit.record(db, user, "password_changed", f"user:{user.id}")
     db.commit()
     return {}
 
@@ -210,7 +213,9 @@ def set_role(db: Session, actor: User, user_id: int, role: str) -> str | None:
         return "No such user"
     if user.id == actor.id and role != Role.admin:
         return "You cannot remove your own admin role"
+    before = user.role
     user.role = Role(role)
     db.add(user)
+    audit.record(db, actor, "role_changed", f"user:{user.id}", f"{before} -> {role}")
     db.commit()
     return None

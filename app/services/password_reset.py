@@ -22,7 +22,7 @@ from app.models import AuditEvent, PasswordReset, User, UserSession
 from app.models.content import utcnow
 from app.security.passwords import hash_password, password_problem
 from app.security.tokens import digest, new_token
-from app.services import mail
+from app.services import audit, mail
 from app.services.accounts import find_by_email
 from app.services.links import configured_url
 
@@ -172,6 +172,7 @@ def reset(db: Session, settings: Settings, token: str, new_password: str) -> Res
     db.exec(delete(UserSession).where(UserSession.user_id == user.id))
     user.password_hash = password_hash
     db.add(user)
+    audit.record(db, user, "password_reset_used", f"user:{user.id}")
     db.commit()
     return ResetResult(user=user)
 

@@ -225,7 +225,9 @@ def test_only_admins_list_or_revoke(
     assert response.status_code == 403
     with Session(engine) as db:
         assert db.get(Certificate, cert_id).revoked_at is None
-        assert db.exec(select(AuditEvent)).first() is None
+        # Nothing was revoked; both refusals are on record.
+        actions = [(e.action, e.detail) for e in db.exec(select(AuditEvent)).all()]
+        assert actions == [("forbidden", "answered 403")] * 2
 
 
 def test_an_unknown_certificate_is_404_and_says_unknown(client: httpx.Client) -> None:

@@ -76,3 +76,18 @@ strongest: [opening, worries, pilot]
 
 def scenario_block(text: str = SCENARIO) -> str:
     return f"```scenario\n{text}```\n"
+
+
+MODULE = "test"
+LESSON = "talk"
+LESSON_URL = f"/modules/{MODULE}/{LESSON}"
+PLAYER = f"{LESSON_URL}/scenarios/ward-round"
+
+
+def write_content(root):
+    """A one-lesson module: some text, one question and the scenario."""
+    from tests.content_builder import QUESTION, lesson_md, write_module
+
+    body = QUESTION.format(qid="q1") + "\n" + scenario_block()
+    write_module(root, {"01-talk.md": lesson_md(title="Talk", body=body)})
+    return root

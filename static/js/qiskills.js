@@ -11,7 +11,7 @@
     var focus =
       swapped.id === "main-content"
         ? swapped.querySelector("h1")
-        : swapped.querySelector(".qi-feedback__title, .nhsuk-error-message, input");
+        : swapped.querySelector(".qi-scenario__focus, .qi-feedback__title, .nhsuk-error-message, input");
     if (!focus) return;
     if (focus.tagName !== "INPUT" && !focus.hasAttribute("tabindex")) focus.tabIndex = -1;
     focus.focus();

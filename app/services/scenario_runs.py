@@ -170,3 +170,15 @@ def save_reflection(
     ).rowcount
     db.commit()
     return changed == 1
+
+
+def reflections_of(db: Session, user: User) -> list[ScenarioRun]:
+    """A learner's runs with a reflection, oldest first. The caller scopes who may read them
+    (supervise.py: supervision.can_see)."""
+    return list(
+        db.exec(
+            select(ScenarioRun)
+            .where(ScenarioRun.user_id == user.id, ScenarioRun.reflection != "")
+            .order_by(col(ScenarioRun.updated_at))
+        ).all()
+    )

@@ -15,7 +15,7 @@ from app.config import Settings
 from app.db import make_engine
 from app.main import create_app
 from app.migrate import upgrade
-from app.models import ScenarioRun
+from app.models import Role, ScenarioRun
 from tests.conftest import _empty_learner_tables
 from tests.databases import fresh_database
 from tests.live_server import serve
@@ -213,3 +213,60 @@ def test_a_visitor_plays_with_the_path_in_the_url_and_nothing_is_stored(
 
 def test_an_unknown_scenario_is_404(sc: httpx.Client) -> None:
     assert sc.get(f"{LESSON_URL}/scenarios/nope").status_code == 404
+
+
+def answer_q1(client: httpx.Client) -> None:
+    page = client.get(LESSON_URL).text
+    key = re.search(r'name="form_key" value="([0-9a-f]+)"', page).group(1)
+    data = {"csrf_token": csrf(client, LESSON_URL), "answer": ["a"], "form_key": key}
+    client.post(f"{LESSON_URL}/questions/q1", data=data, headers=HX)
+
+
+def test_the_lesson_is_done_only_once_the_scenario_reached_an_ending(sc: httpx.Client) -> None:
+    register(sc)
+    answer_q1(sc)
+    choose(sc, 0, 1)  # started, not finished
+    refused = sc.post(f"{LESSON_URL}/complete", data={"csrf_token": csrf(sc, LESSON_URL)})
+    assert refused.status_code == 409
+    assert "Play the scenario \u201cWe&#39;ve always done it this way\u201d to an ending" in (
+        refused.text
+    )
+    assert 'href="#scenario-ward-round"' in refused.text
+    choose(sc, 1, 0)
+    choose(sc, 2, 2)  # opening -> walked away: an ending, not the strongest
+    page = sc.get(LESSON_URL).text
+    assert "Play the scenario again" in page and "Finished" in page
+    done = sc.post(f"{LESSON_URL}/complete", data={"csrf_token": csrf(sc, LESSON_URL)})
+    assert done.status_code == 303
+    # a restart afterwards keeps the lesson done: the ending was reached
+    sc.post(f"{PLAYER}/restart", data={"csrf_token": csrf(sc, PLAYER)})
+    assert "Play the scenario again" in sc.get(LESSON_URL).text
+
+
+def test_the_supervisor_sees_the_reflection_escaped_and_no_one_else_does(
+    sc: httpx.Client, sc_server: str, sc_engine: Engine
+) -> None:
+    from tests.web.supervision_helpers import accept, invite_code, set_role, user_id
+
+    sup_email = register(sc)
+    set_role(sc_engine, sup_email, Role.supervisor)
+    code = invite_code(sc)
+    text = "<b>Ask</b> the consultant & listen"
+    with httpx.Client(base_url=sc_server, timeout=10) as trainee:
+        email = register(trainee)
+        assert accept(trainee, code).status_code in (200, 303)
+        choose(trainee, 0, 2)
+        data = {"csrf_token": csrf(trainee, PLAYER), "reflection": text}
+        assert trainee.post(f"{PLAYER}/reflection", data=data).status_code == 303
+    tid = user_id(sc_engine, email)
+    page = sc.get(f"/supervise/trainees/{tid}").text
+    assert "Scenario reflections" in page
+    assert "&lt;b&gt;Ask&lt;/b&gt; the consultant &amp; listen" in page
+    assert "<b>Ask</b>" not in page
+    with httpx.Client(base_url=sc_server, timeout=10) as other:
+        other_email = register(other)
+        set_role(sc_engine, other_email, Role.supervisor)  # a supervisor, but not theirs
+        assert other.get(f"/supervise/trainees/{tid}").status_code == 404
+        set_role(sc_engine, other_email, Role.trainee)
+        assert "Ask</b>" not in other.get("/learning/record").text
+        assert "the consultant &amp; listen" not in other.get(PLAYER).text

@@ -1,5 +1,6 @@
-"""Every ```question, ```chart and ```scenario example in docs/authoring.md passes the real `content check`,
-and the examples show every question type, so the guide cannot drift from the loader."""
+"""Every ```question, ```chart and ```scenario example in docs/authoring.md passes the real
+`content check`, and the examples show every question type, so the guide cannot drift from
+the loader."""
 
 from __future__ import annotations
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
+from itertools import pairwise
+
+import yaml
 
 from app.catalog.schema import ScenarioChoiceSpec, ScenarioNodeSpec, ScenarioSpec
 from app.scenarios import engine
@@ -284,3 +287,19 @@ def build(
     if walked is None:
         return scenario
     return replace(scenario, strongest_choices=walked, by_id={})
+
+
+def reading_words(text: str) -> int:
+    """The words a learner reads in one play of a (valid) scenario block: the intro, then along
+    the strongest path each node's text, the choice taken and its feedback, and the debrief.
+    The reading-time check counts these, not every branch."""
+    data = yaml.safe_load(text)
+    nodes = {n["id"]: n for n in data["nodes"]}
+    parts = [data.get("intro", "")]
+    path = data["strongest"]
+    for here, there in pairwise(path):
+        node = nodes[here]
+        choice = next(c for c in node["choices"] if c["goto"] == there)
+        parts += [node.get("text", ""), choice["text"], choice["feedback"]]
+    parts.append(nodes[path[-1]].get("debrief", ""))
+    return sum(len(str(p).split()) for p in parts)

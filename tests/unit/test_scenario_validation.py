@@ -199,3 +199,13 @@ def test_scenario_ids_are_unique_with_the_module_question_ids(tmp_path: Path) ->
     ((error),) = errors
     assert (error.path.name, error.line, error.code) == ("02-second.md", FIRST, "duplicate-id")
     assert error.reason == "duplicate scenario id 'ward-round' (first used at 01-first.md:9)"
+
+
+def test_reading_time_counts_one_play_not_every_branch() -> None:
+    from app.scenarios.build import reading_words
+
+    words = reading_words(SCENARIO)
+    # intro 9; opening text 11 + choice 10 + feedback 6; worries text 9 + choice 8 + feedback 6;
+    # debrief 5
+    assert words == 9 + 11 + 10 + 6 + 9 + 8 + 6 + 5
+    assert words < len(SCENARIO.split()) / 2

@@ -17,6 +17,14 @@
     focus.focus();
   });
 
+  // A scenario's 409 (a stale tab or device) carries where the run really is: show it.
+  on("htmx:beforeSwap", function (e) {
+    if (e.detail.xhr.status === 409 && e.detail.target.id === "scenario-player") {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    }
+  });
+
   // A failed request is never silent (see docs/architecture.md).
   function fail(e) {
     var elt = e.detail.elt, target = e.detail.target, status = e.detail.xhr.status;

@@ -53,9 +53,16 @@ def test_play_to_an_ending_with_htmx_at_320px(page: Page, scenario_url: str) -> 
     expect(page.locator("#scenario-node")).to_be_focused()  # focus moved to the new node
     expect(page).to_have_url(f"{scenario_url}{PLAYER}?step=1")  # one URL per step
     assert_accessible(page)
-    pick(page, "Offer a one-week pilot with a safety measure.")
+    # Another tab chooses first: this page is stale, and says so, showing where the run is.
+    token = page.locator("#scenario-player input[name=csrf_token]").input_value()
+    other = page.request.post(
+        f"{scenario_url}{PLAYER}/choose", form={"csrf_token": token, "step": "1", "choice": "0"}
+    )
+    assert other.ok
+    pick(page, "Say the rota cannot change anyway.")
+    expect(player.get_by_role("alert")).to_contain_text("moved on in another tab")
+    expect(player.get_by_role("alert")).to_be_focused()  # the message first, then the node
     expect(page.locator("#scenario-node")).to_have_text("A one-week pilot is agreed")
-    expect(page.locator("#scenario-node")).to_be_focused()
     expect(player.get_by_role("heading", name="The strongest path")).to_be_visible()
     page.get_by_label("What would you say differently on your ward?").fill("Ask <first>")
     player.get_by_role("button", name="Save reflection").click()

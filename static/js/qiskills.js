@@ -11,18 +11,10 @@
     var focus =
       swapped.id === "main-content"
         ? swapped.querySelector("h1")
-        : swapped.querySelector(".qi-scenario__focus, .qi-feedback__title, .nhsuk-error-message, input");
+        : swapped.querySelector(".qi-feedback__title, .nhsuk-error-message, input");
     if (!focus) return;
     if (focus.tagName !== "INPUT" && !focus.hasAttribute("tabindex")) focus.tabIndex = -1;
     focus.focus();
-  });
-
-  // A scenario's 409 (a stale tab or device) carries where the run really is: show it.
-  on("htmx:beforeSwap", function (e) {
-    if (e.detail.xhr.status === 409 && e.detail.target.id === "scenario-player") {
-      e.detail.shouldSwap = true;
-      e.detail.isError = false;
-    }
   });
 
   // A failed request is never silent (see docs/architecture.md).

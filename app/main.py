@@ -32,6 +32,7 @@ from app.routes import (
     lab,
     learn,
     quiz,
+    scenarios,
     supervise,
 )
 from app.security.csrf import CsrfCookieMiddleware, csrf_protect
@@ -54,6 +55,7 @@ ROUTERS = (
     invites.router,
     admin_supervision.router,
     author.router,
+    scenarios.router,
 )
 
 

@@ -24,6 +24,7 @@ ERROR_CODES: dict[str, str] = {
     "unknown-id": "a lesson naming an outcome or reference id that module.md does not define",
     "refused-link": "a link that is not http(s), mailto or relative",
     "chart": "a chart the measurement engine cannot draw",
+    "scenario": "a scenario whose graph, state or strongest path is wrong (see Scenarios)",
     INVALID: "any other error",
 }
 

@@ -297,20 +297,21 @@ def _lesson_rules(
                             "unknown-id",
                         )
                     )
-        for q in lesson.questions:
-            if q.question.id in question_ids:
-                other, other_line = question_ids[q.question.id]
+        ids = [(q.question.id, q.line, "question") for q in lesson.questions]
+        ids += [(s.scenario.id, s.line, "scenario") for s in lesson.scenarios]
+        for ident, line, what in ids:  # questions and scenarios share one id namespace
+            if ident in question_ids:
+                other, other_line = question_ids[ident]
                 errors.append(
                     ContentError(
                         path,
-                        q.line,
-                        f"duplicate question id '{q.question.id}' "
-                        f"(first used at {other.name}:{other_line})",
+                        line,
+                        f"duplicate {what} id '{ident}' (first used at {other.name}:{other_line})",
                         "duplicate-id",
                     )
                 )
             else:
-                question_ids[q.question.id] = (path, q.line)
+                question_ids[ident] = (path, line)
     return errors
 
 

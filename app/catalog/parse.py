@@ -41,15 +41,19 @@ from app.catalog.schema import (
     QuestionBlock,
     QuestionSpec,
     QuestionType,
+    ScenarioSpec,
     ShortTextSpec,
     TrueFalseSpec,
     _TypedSpec,
 )
 from app.catalog.yamlmap import YamlDoc, load_yaml, validate
+from app.scenarios import build as scenario_build
+from app.scenarios.model import Scenario, ScenarioBlock
 
 FENCE = "---"
 QUESTION_INFO = "question"
 CHART_INFO = "chart"
+SCENARIO_INFO = "scenario"
 
 
 @dataclass
@@ -84,6 +88,12 @@ class ParsedQuestion:
 
 
 @dataclass
+class ParsedScenario:
+    scenario: Scenario
+    line: int  # line of its id: scenario ids share the module's namespace with question ids
+
+
+@dataclass
 class ParsedLesson:
     spec: LessonSpec | None  # None when the front matter is invalid; questions still count
     blocks: list[Block]
@@ -91,6 +101,7 @@ class ParsedLesson:
     version: str
     lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line
     links: list[tuple[str, int]] = field(default_factory=list)  # (url, line) of kept links
+    scenarios: list[ParsedScenario] = field(default_factory=list)
 
 
 def read_source(path: Path) -> tuple[Source | None, list[ContentError]]:
@@ -156,6 +167,7 @@ def parse_lesson(path: Path) -> tuple[ParsedLesson | None, list[ContentError]]:
     env: dict = {}
     blocks: list[Block] = []
     questions: list[ParsedQuestion] = []
+    scenarios: list[ParsedScenario] = []
     pending: list[Token] = []
 
     def flush() -> None:
@@ -165,7 +177,7 @@ def parse_lesson(path: Path) -> tuple[ParsedLesson | None, list[ContentError]]:
 
     for token in md.parse(source.body, env):
         info = token.info.strip() if token.type == "fence" else ""
-        if info in (QUESTION_INFO, CHART_INFO):
+        if info in (QUESTION_INFO, CHART_INFO, SCENARIO_INFO):
             flush()
             assert token.map is not None
             first = source.body_line + token.map[0] + 1  # the line after the opening fence
@@ -175,6 +187,12 @@ def parse_lesson(path: Path) -> tuple[ParsedLesson | None, list[ContentError]]:
                 if parsed is not None:
                     questions.append(parsed)
                     blocks.append(QuestionBlock(parsed.question))
+            elif info == SCENARIO_INFO:
+                played, s_errors = _parse_scenario(md, token.content, path, first)
+                errors += s_errors
+                if played is not None:
+                    scenarios.append(played)
+                    blocks.append(ScenarioBlock(played.scenario))
             else:
                 chart, c_errors = _parse_chart(token.content, path, first)
                 errors += c_errors
@@ -186,7 +204,34 @@ def parse_lesson(path: Path) -> tuple[ParsedLesson | None, list[ContentError]]:
     errors += _refused_link_errors(source, refused)
     lines = {str(k[0]): v for k, v in doc.lines.items() if len(k) == 1} if doc else {}
     links = _link_lines(source, kept)
-    return ParsedLesson(spec, blocks, questions, source.version, lines, links), errors
+    parsed_lesson = ParsedLesson(spec, blocks, questions, source.version, lines, links, scenarios)
+    return parsed_lesson, errors
+
+
+def _parse_scenario(
+    md, text: str, path: Path, first_line: int
+) -> tuple[ParsedScenario | None, list[ContentError]]:
+    """A ```scenario block: the schema first, then the graph (app/scenarios/build.py)."""
+    doc, errors = load_yaml(text, path, first_line)
+    if doc is None:
+        return None, errors
+    spec, invalid = validate(ScenarioSpec, doc, path, "scenario")
+    errors += invalid
+    if spec is None or errors:
+        return None, errors
+    found = scenario_build.problems(spec)
+    if found:
+        return None, [
+            ContentError(path, doc.line_of(loc), f"scenario '{spec.id}': {reason}", "scenario")
+            for loc, reason in found
+        ]
+    env: dict = {}
+    scenario = scenario_build.build(
+        spec,
+        lambda markdown: render_tokens(md, md.parse(markdown, env), env),
+        partial(render_inline, md),
+    )
+    return ParsedScenario(scenario, doc.line_of(("id",))), []
 
 
 def _parse_question(

@@ -15,9 +15,12 @@ from pydantic import (
     Field,
     HttpUrl,
     StrictBool,
+    StrictInt,
     StringConstraints,
     model_validator,
 )
+
+from app.scenarios.model import PRINCIPLES, ScenarioBlock
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -467,7 +470,7 @@ class ChartBlock:
     kind: Literal["chart"] = "chart"
 
 
-Block = HtmlBlock | QuestionBlock | ChartBlock
+Block = HtmlBlock | QuestionBlock | ChartBlock | ScenarioBlock
 
 
 @dataclass(frozen=True, slots=True)
@@ -540,3 +543,41 @@ class Module:
         prev = self.lessons[i - 1] if i > 0 else None
         nxt = self.lessons[i + 1] if i + 1 < len(self.lessons) else None
         return prev, nxt
+
+
+# ---- scenarios (```scenario blocks; see app/scenarios and docs/authoring.md) ----
+
+VarName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=40)]
+StateValue = StrictInt | StrictBool
+Principle = Literal[tuple(PRINCIPLES)]  # type: ignore[valid-type]
+
+
+class ScenarioChoiceSpec(Strict):
+    text: Text
+    goto: Slug
+    principle: Principle
+    feedback: Text
+    effects: dict[VarName, StateValue] = Field(default_factory=dict, alias="set")
+    condition: str | None = Field(default=None, alias="if")
+
+
+class ScenarioNodeSpec(Strict):
+    id: Slug
+    speaker: str = ""
+    role: str = ""
+    text: str = ""
+    choices: list[ScenarioChoiceSpec] = Field(default_factory=list, max_length=5)
+    ending: StrictBool = False
+    title: str = ""
+    debrief: str = ""
+    condition: str | None = Field(default=None, alias="if")
+
+
+class ScenarioSpec(Strict):
+    id: Slug
+    title: Text
+    intro: str = ""
+    start: Slug
+    state: dict[VarName, StateValue] = Field(default_factory=dict)
+    nodes: list[ScenarioNodeSpec] = Field(min_length=2)
+    strongest: list[Slug] = Field(min_length=2)

@@ -2,7 +2,7 @@
 
 from app.models.content import LessonVersion
 from app.models.lab import Annotation, Dataset, DrillAttempt
-from app.models.learning import Attempt, LessonCompletion, LessonProgress
+from app.models.learning import Attempt, LessonCompletion, LessonProgress, ScenarioRun
 from app.models.people import Grade, LoginFailure, PasswordReset, Role, User, UserSession
 from app.models.records import AuditEvent, Certificate, ModuleCompletion, Reflection
 from app.models.supervision import Cohort, CohortMember, CohortSupervisor, Invite, Supervision
@@ -27,6 +27,7 @@ __all__ = [
     "PasswordReset",
     "Reflection",
     "Role",
+    "ScenarioRun",
     "Supervision",
     "User",
     "UserSession",

@@ -67,3 +67,26 @@ class LessonCompletion(SQLModel, table=True):
     content_version: str = Field(max_length=64)
     score: int
     completed_at: datetime = Field(default_factory=utcnow)
+
+
+class ScenarioRun(SQLModel, table=True):
+    """A learner's path through one scenario: the choice indices taken from its start ("0,2,1").
+    Replaying them rebuilds where they are, so any device carries on from the same step. A
+    choice is stored with `UPDATE ... WHERE choices = :expected`, so a double submit or a stale
+    second device cannot fork the path. `finished_at` is the first time an ending was reached
+    (a restart keeps it: the lesson's completion counts it)."""
+
+    __tablename__ = "scenario_run"
+    __table_args__ = (UniqueConstraint("user_id", "module_slug", "lesson_slug", "scenario_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", ondelete="CASCADE")
+    module_slug: str = Field(max_length=80)
+    lesson_slug: str = Field(max_length=80)
+    scenario_id: str = Field(max_length=80)
+    content_version: str = Field(max_length=64)
+    choices: str = Field(default="", max_length=2000)
+    started_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    reflection: str = Field(default="", max_length=2000)

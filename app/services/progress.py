@@ -23,8 +23,9 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, select
 
 from app.catalog.schema import Lesson, Module, Question
-from app.models import Attempt, LessonCompletion, LessonProgress, Reflection, User
+from app.models import Attempt, LessonCompletion, LessonProgress, Reflection, ScenarioRun, User
 from app.models.content import utcnow
+from app.scenarios.model import Scenario, ScenarioBlock
 from app.services.grading import Result
 from app.services.records import changes_since, module_score, redoing
 
@@ -37,6 +38,7 @@ class LessonState:
     latest: dict[str, str] = field(default_factory=dict)  # question id -> attempt.answer
     module_rows: dict[str, LessonProgress] = field(default_factory=dict)  # lesson slug -> row
     reflection: str | None = None  # the learner's note on this lesson
+    finished_scenarios: frozenset[str] = frozenset()  # scenario ids in this lesson ever ended
 
     @property
     def completed(self) -> bool:
@@ -146,15 +148,19 @@ def _progress_row(db: Session, user: User, module: Module, lesson: Lesson) -> Le
 def lesson_state(db: Session, user: User, module: Module, lesson: Lesson) -> LessonState:
     """Everything a lesson page knows about its learner, in ONE indexed query (a UNION ALL):
     their progress rows in the module (one per lesson), their attempts in this lesson since a
-    retake (oldest first) and their reflection on it. Core SQL, no identity map: the lesson page
-    is the hot path. Progress rows come back detached, so a writer re-attaches one with add()."""
+    retake (oldest first), their reflection on it and the scenarios in it they have finished.
+    Core SQL, no identity map: the lesson page is the hot path. Progress rows come back
+    detached, so a writer re-attaches one with add()."""
     rows = db.exec(_state_query(user.id, module.slug, lesson.slug)).all()  # type: ignore[call-overload]
     module_rows: dict[str, LessonProgress] = {}
     first: dict[str, bool] = {}
     latest: dict[str, str] = {}
     reflection = None
+    finished: set[str] = set()
     for row in rows:
-        if row.kind == "p":
+        if row.kind == "s":
+            finished.add(row.text)
+        elif row.kind == "p":
             module_rows[row.lesson_slug] = _progress_from(row, user.id, module.slug)
         elif row.kind == "a":
             first.setdefault(row.question_id, bool(row.correct))
@@ -169,14 +175,16 @@ def lesson_state(db: Session, user: User, module: Module, lesson: Lesson) -> Les
         latest={q: keys for q, keys in latest.items() if q in current},
         module_rows=module_rows,
         reflection=reflection,
+        finished_scenarios=frozenset(finished),
     )
 
 
 def _state_query(user_id: int, module_slug: str, lesson_slug: str) -> CompoundSelect:
-    progress, attempt, note = (
+    progress, attempt, note, run = (
         LessonProgress.__table__,  # type: ignore[attr-defined]
         Attempt.__table__,  # type: ignore[attr-defined]
         Reflection.__table__,  # type: ignore[attr-defined]
+        ScenarioRun.__table__,  # type: ignore[attr-defined]
     )
     text_null, bool_null = cast(null(), String), cast(null(), Boolean)
     time_null = cast(null(), progress.c.started_at.type)
@@ -221,7 +229,17 @@ def _state_query(user_id: int, module_slug: str, lesson_slug: str) -> CompoundSe
         note.c.module_slug == module_slug,
         note.c.lesson_slug == lesson_slug,
     )  # fmt: skip
-    return union_all(rows, answers, reflection).order_by("kind", "t1", "id")
+    finished = select(
+        literal("s"), run.c.lesson_slug, run.c.scenario_id, text_null, bool_null,
+        run.c.finished_at, time_null, time_null, time_null, cast(null(), Integer),
+        cast(null(), Integer), run.c.id,
+    ).where(
+        run.c.user_id == user_id,
+        run.c.module_slug == module_slug,
+        run.c.lesson_slug == lesson_slug,
+        run.c.finished_at.is_not(None),
+    )  # fmt: skip
+    return union_all(rows, answers, reflection, finished).order_by("kind", "t1", "id")
 
 
 def _progress_from(row: Any, user_id: int, module_slug: str) -> LessonProgress:
@@ -261,12 +279,22 @@ def unanswered(lesson: Lesson, state: LessonState) -> list[Question]:
     return [q for q in lesson.questions if q.id not in state.answered]
 
 
+def unfinished(lesson: Lesson, state: LessonState) -> list[Scenario]:
+    """The lesson's scenarios this learner has never played to an ending."""
+    return [
+        b.scenario
+        for b in lesson.blocks
+        if isinstance(b, ScenarioBlock) and b.scenario.id not in state.finished_scenarios
+    ]
+
+
 def complete_lesson(
     db: Session, user: User, module: Module, lesson: Lesson
-) -> tuple[LessonProgress | None, list[Question]]:
-    """Mark a lesson done once every question is answered; the score is first-attempt right."""
+) -> tuple[LessonProgress | None, list[Question | Scenario]]:
+    """Mark a lesson done once every question is answered and every scenario played to an
+    ending (what is missing comes back instead); the score is questions right first time."""
     state = lesson_state(db, user, module, lesson)
-    missing = unanswered(lesson, state)
+    missing: list[Question | Scenario] = [*unanswered(lesson, state), *unfinished(lesson, state)]
     if missing:
         return None, missing
     row = state.progress or LessonProgress(

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from app.catalog import Catalog
 from app.models import User
-from app.services import reflections
+from app.services import reflections, scenario_runs
 from app.services.records import ModuleRecord, records_for
 
 
@@ -21,8 +21,19 @@ def trainee_detail(db: Session, trainee: User, catalog: Catalog) -> dict[str, An
         for m in catalog.modules
         for lesson in m.lessons
     }
+    scenario_titles = {
+        (m.slug, lesson.slug, s.id): f"{m.title}: {lesson.title}: {s.title}"
+        for m in catalog.modules
+        for lesson in m.lessons
+        for s in scenario_runs.scenarios_of(lesson)
+    }
     return {
         "trainee": trainee,
+        "scenario_reflections": [
+            (scenario_titles[key], run)
+            for run in scenario_runs.reflections_of(db, trainee)
+            if (key := (run.module_slug, run.lesson_slug, run.scenario_id)) in scenario_titles
+        ],
         "records": [records[m.slug] for m in catalog.modules],
         "reflections": [
             (titles.get((r.module_slug, r.lesson_slug), r.lesson_slug), r) for r in notes

@@ -1,5 +1,6 @@
-"""Every ```question and ```chart example in docs/authoring.md passes the real `content check`,
-and the examples show every question type, so the guide cannot drift from the loader."""
+"""Every ```question, ```chart and ```scenario example in docs/authoring.md passes the real
+`content check`, and the examples show every question type, so the guide cannot drift from
+the loader."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ BLOCK = re.compile(r"^```question\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 
 
 CHART = re.compile(r"^```chart\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+SCENARIO = re.compile(r"^```scenario\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 
 
 def examples() -> list[str]:
@@ -27,6 +29,10 @@ def examples() -> list[str]:
 
 def chart_examples() -> list[str]:
     return CHART.findall(GUIDE.read_text(encoding="utf-8"))
+
+
+def scenario_examples() -> list[str]:
+    return SCENARIO.findall(GUIDE.read_text(encoding="utf-8"))
 
 
 def write_examples(root: Path) -> None:
@@ -43,6 +49,13 @@ def write_examples(root: Path) -> None:
         )
         for i, text in enumerate(chart_examples(), start=first)
     }
+    first = len(lessons) + 1
+    lessons |= {
+        f"{i:02d}-scenario-{i}.md": lesson_md(
+            title=f"Scenario {i}", body=f"```scenario\n{text}```\n"
+        )
+        for i, text in enumerate(scenario_examples(), start=first)
+    }
     write_module(root, lessons)
 
 
@@ -58,11 +71,15 @@ def test_every_example_passes_content_check(tmp_path: Path) -> None:
     assert ": error" not in result.stdout and "error(s)" not in result.stdout + result.stderr
     module = load_catalog(tmp_path).modules[0]
     assert chart_examples(), "the guide shows a chart block"
+    others = len(chart_examples()) + len(scenario_examples())
     assert [len(lesson.questions) for lesson in module.lessons] == [1] * len(examples()) + [
         0
-    ] * len(chart_examples())
+    ] * others
     charts = [b for lesson in module.lessons for b in lesson.blocks if b.kind == "chart"]
     assert len(charts) == len(chart_examples())
+    assert scenario_examples(), "the guide shows a scenario block"
+    scenarios = [b for lesson in module.lessons for b in lesson.blocks if b.kind == "scenario"]
+    assert len(scenarios) == len(scenario_examples())
 
 
 def test_a_broken_example_would_fail(tmp_path: Path) -> None:
@@ -74,3 +91,12 @@ def test_a_broken_example_would_fail(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "01-broken.md:" in result.stdout + result.stderr
     assert "unknown key 'categorys'" in result.stdout + result.stderr
+
+
+def test_a_broken_scenario_example_would_fail(tmp_path: Path) -> None:
+    (example,) = scenario_examples()
+    broken = example.replace("goto: agreed-pilot", "goto: agreed", 1)
+    write_module(tmp_path, {"01-broken.md": lesson_md(body=f"```scenario\n{broken}```\n")})
+    result = qiskills("content", "check", str(tmp_path))
+    assert result.returncode == 1
+    assert "goto: no node 'agreed'" in result.stdout + result.stderr

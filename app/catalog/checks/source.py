@@ -10,11 +10,13 @@ from pathlib import Path
 from app.catalog.parse import (
     CHART_INFO,
     QUESTION_INFO,
+    SCENARIO_INFO,
     ParsedLesson,
     ParsedModule,
     read_source,
 )
 from app.catalog.render import make_markdown
+from app.scenarios.build import reading_words
 
 # Anchors every lesson page has besides one per question ("q-<id>"): see
 # app/templates/base.html and partials/_lesson.html, _lesson_done.html.
@@ -93,7 +95,9 @@ def read_prose(path: Path) -> Prose:
     images: list[Image] = []
     for token in make_markdown().parse(source.body, {}):
         if token.type in ("fence", "code_block"):
-            if token.info.strip() not in (QUESTION_INFO, CHART_INFO):
+            if token.info.strip() == SCENARIO_INFO:
+                words += reading_words(token.content)  # one play, not every branch
+            elif token.info.strip() not in (QUESTION_INFO, CHART_INFO):
                 words += len(token.content.split())
             continue
         for child in token.children or []:

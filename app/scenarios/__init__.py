@@ -1,0 +1,1 @@
+"""Branching role-play scenarios: the model (frozen), the pure engine, and load-time validation."""

@@ -76,5 +76,9 @@ POLICY: dict[str, str] = {
     "GET /author": EDUCATOR,
     "GET /author/modules/{module_slug}": EDUCATOR,
     "POST /author/preview": EDUCATOR,
+    "GET /modules/{module_slug}/{lesson_slug}/scenarios/{scenario_id}": PUBLIC,
+    "POST /modules/{module_slug}/{lesson_slug}/scenarios/{scenario_id}/choose": PUBLIC,
+    "POST /modules/{module_slug}/{lesson_slug}/scenarios/{scenario_id}/restart": SIGNED_IN,
+    "POST /modules/{module_slug}/{lesson_slug}/scenarios/{scenario_id}/reflection": SIGNED_IN,
     "GET /healthz": PUBLIC,
 }

@@ -30,6 +30,7 @@ SAMPLE = {  # values for path parameters: real content, ids that belong to nobod
     "cert_id": "QI-AAAAAAAAAAAAAAAA",
     "code": "ABCDE-FGHJK",
     "format": "csv",
+    "scenario_id": "no-such-scenario",
 }
 SIDE_EFFECTS = {"POST /logout"}  # would sign the client out for the routes after it
 

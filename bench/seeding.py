@@ -75,7 +75,14 @@ def add_history(
 ) -> None:
     """About `attempts` answers spread over the trainees, with progress rows for each lesson."""
     rng = random.Random(seed)
-    lessons = [(m, lesson) for m in catalog.modules for lesson in m.lessons if lesson.questions]
+    # Questions answered by picking an option (single, multiple, true-false, signals): enough
+    # for history, and their stored answer is an option key.
+    lessons = [
+        (m, lesson, [q for q in lesson.questions if q.options])
+        for m in catalog.modules
+        for lesson in m.lessons
+        if any(q.options for q in lesson.questions)
+    ]
     per_trainee = max(1, attempts // max(1, len(trainee_ids)))
     now = utcnow()
     attempt_rows: list[dict[str, object]] = []
@@ -85,8 +92,8 @@ def add_history(
             started = now - timedelta(days=rng.randint(1, 200))
             touched = set()
             for n in range(per_trainee):
-                module, lesson = lessons[n % len(lessons)]
-                question = lesson.questions[n % len(lesson.questions)]
+                module, lesson, questions = lessons[n % len(lessons)]
+                question = questions[n % len(questions)]
                 key = question.options[rng.randrange(len(question.options))].key
                 attempt_rows.append(
                     {

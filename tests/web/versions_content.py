@@ -51,7 +51,7 @@ def build(root: Path) -> Path:
     draft = lesson.replace("title: The three questions", "title: A lesson in draft\nstatus: draft")
     draft = draft.replace("id: mfi-q", "id: draft-q") + f"\nSee [what comes next]({DEAD_LINK}).\n"
     (mfi / f"04-{DRAFT_LESSON}.md").write_text(draft)
-    charts = modules / f"09-{DRAFT_MODULE}"
+    charts = modules / f"99-{DRAFT_MODULE}"
     shutil.copytree(modules / "06-run-charts", charts)
     text = (charts / "module.md").read_text()
     title = text.split("\n")[1]

@@ -8,14 +8,14 @@ learner's path: their current step, or an earlier one read-only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
 from app.catalog.schema import Lesson, Module
 from app.deps import CurrentUser, DbSession, OptionalUser, PostedForm, ViewerCatalog, wants_fragment
-from app.routes.learn import not_found
 from app.scenarios import engine
 from app.scenarios.engine import Position
 from app.scenarios.model import Choice, Node, Scenario
@@ -98,13 +98,18 @@ class PlayerView:
         return engine.steps(self.scenario, best)
 
 
-def _find(catalog, module_slug: str, lesson_slug: str, scenario_id: str):
+def _find(
+    module_slug: str, lesson_slug: str, scenario_id: str, catalog: ViewerCatalog
+) -> tuple[Module, Lesson, Scenario]:
+    """The scenario an address names (drafts only for educators), or the app's 404 page."""
     found = catalog.lesson(module_slug, lesson_slug)
-    if found is None:
-        return None
-    module, lesson = found
-    scenario = scenario_runs.find(lesson, scenario_id)
-    return (module, lesson, scenario) if scenario else None
+    scenario = scenario_runs.find(found[1], scenario_id) if found else None
+    if found is None or scenario is None:
+        raise HTTPException(status_code=404)
+    return found[0], found[1], scenario
+
+
+Found = Annotated[tuple[Module, Lesson, Scenario], Depends(_find)]
 
 
 def _url(module: Module, lesson: Lesson, scenario: Scenario) -> str:
@@ -128,16 +133,10 @@ def _anonymous_path(text: str) -> tuple[int, ...] | None:
 @router.get(BASE)
 def play(
     request: Request,
-    module_slug: str,
-    lesson_slug: str,
-    scenario_id: str,
-    catalog: ViewerCatalog,
     db: DbSession,
     user: OptionalUser,
+    found: Found,  # after the user: a visitor is asked to sign in first
 ) -> Response:
-    found = _find(catalog, module_slug, lesson_slug, scenario_id)
-    if found is None:
-        return not_found(request)
     module, lesson, scenario = found
     url = _url(module, lesson, scenario)
     reflection = ""
@@ -165,17 +164,11 @@ def play(
 @router.post(BASE + "/choose")
 def choose(
     request: Request,
-    module_slug: str,
-    lesson_slug: str,
-    scenario_id: str,
-    catalog: ViewerCatalog,
     db: DbSession,
     user: OptionalUser,
+    found: Found,  # after the user: a visitor is asked to sign in first
     form: PostedForm,
 ) -> Response:
-    found = _find(catalog, module_slug, lesson_slug, scenario_id)
-    if found is None:
-        return not_found(request)
     module, lesson, scenario = found
     url = _url(module, lesson, scenario)
     step_text, index_text = str(form.get("step") or ""), str(form.get("choice") or "")
@@ -220,16 +213,10 @@ def _conflict(request, db, user, module, lesson, scenario, url, message, status)
 @router.post(BASE + "/restart")
 def restart(
     request: Request,
-    module_slug: str,
-    lesson_slug: str,
-    scenario_id: str,
-    catalog: ViewerCatalog,
     db: DbSession,
     user: CurrentUser,
+    found: Found,  # after the user: a visitor is asked to sign in first
 ) -> Response:
-    found = _find(catalog, module_slug, lesson_slug, scenario_id)
-    if found is None:
-        return not_found(request)
     module, lesson, scenario = found
     scenario_runs.restart(db, user, module, lesson, scenario.id)
     url = _url(module, lesson, scenario)
@@ -250,17 +237,11 @@ def _reflection(db, user, module, lesson, scenario) -> str:
 @router.post(BASE + "/reflection")
 def reflection(
     request: Request,
-    module_slug: str,
-    lesson_slug: str,
-    scenario_id: str,
-    catalog: ViewerCatalog,
     db: DbSession,
     user: CurrentUser,
+    found: Found,  # after the user: a visitor is asked to sign in first
     form: PostedForm,
 ) -> Response:
-    found = _find(catalog, module_slug, lesson_slug, scenario_id)
-    if found is None:
-        return not_found(request)
     module, lesson, scenario = found
     url = _url(module, lesson, scenario)
     text = str(form.get("reflection") or "").strip()

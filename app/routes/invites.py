@@ -11,7 +11,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from app.deps import CatalogDep, CurrentUser, DbSession, RowId
 from app.models import User
 from app.routes.supervise import stream
-from app.services import exports, supervision
+from app.services import audit, exports, supervision
 from app.services.trainee import trainee_detail
 from app.templating import render
 
@@ -64,6 +64,7 @@ def supervisors(
 @router.post("/account/supervisors/{supervision_id}/end")
 def end(supervision_id: RowId, user: CurrentUser, db: DbSession) -> Response:
     if not supervision.end_supervision(db, user, supervision_id):
+        audit.refused(db, user, f"supervision:{supervision_id}", 404)
         raise HTTPException(status_code=404)
     return RedirectResponse("/account/supervisors", status_code=303)
 
@@ -71,6 +72,7 @@ def end(supervision_id: RowId, user: CurrentUser, db: DbSession) -> Response:
 @router.post("/account/cohorts/{cohort_id}/leave")
 def leave(cohort_id: RowId, user: CurrentUser, db: DbSession) -> Response:
     if not supervision.leave_cohort(db, user, cohort_id):
+        audit.refused(db, user, f"cohort:{cohort_id}", 404)
         raise HTTPException(status_code=404)
     return RedirectResponse("/account/supervisors", status_code=303)
 

@@ -184,6 +184,7 @@ def delete_annotation(
 ) -> Response:
     dataset = _owned(db, user, dataset_id)
     if not datasets.remove_annotation(db, dataset, annotation_id):
+        audit.refused(db, user, f"annotation:{annotation_id}", 404)
         raise HTTPException(status_code=404)
     return RedirectResponse(f"/lab/datasets/{dataset.id}#annotations", status_code=303)
 

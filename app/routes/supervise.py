@@ -118,7 +118,7 @@ def invite(
 @router.post("/invites/{invite_id}/cancel")
 def cancel_invite(invite_id: RowId, user: SupervisorUser, db: DbSession) -> Response:
     if not supervision.cancel_invite(db, user, invite_id):
-        raise HTTPException(status_code=404)
+        raise refuse(db, user, f"invite:{invite_id}")
     return RedirectResponse("/supervise", status_code=303)
 
 

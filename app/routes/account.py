@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -18,8 +19,21 @@ router = APIRouter()
 FormStr = Annotated[str, Form()]
 
 
-def _address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+def _with_password(
+    request: Request, db: DbSession, user: User, field: str, change: Callable[[], dict[str, str]]
+) -> tuple[dict[str, str], int]:
+    """Run a change that checks the account's password, counted like a sign-in attempt: a
+    session left open on a ward computer must not allow unlimited guesses. Returns the errors
+    (`field` names the password's) and the status to answer them with."""
+    settings = request.app.state.settings
+    address = request.client.host if request.client else "unknown"
+    attempt = throttle.begin_attempt(db, user.email, address, settings)
+    if attempt.refused:
+        return {field: throttle.message(attempt, settings)}, 429
+    errors = change()
+    if field not in errors:  # the password was right: not a guess
+        throttle.forget(db, attempt.row_id)
+    return errors, 422
 
 
 def _saved_details(user: User) -> dict[str, str]:
@@ -89,15 +103,12 @@ def change_email(
     password: FormStr = "",
 ) -> Response:
     settings = request.app.state.settings
-    attempt = throttle.begin_attempt(db, user.email, _address(request), settings)
-    if attempt.refused:
-        errors = {"password": throttle.message(attempt, settings)}
-        return _page(request, user, errors, {"email": email}, status_code=429)
-    errors = accounts.change_email(db, settings, user, email, password)
-    if "password" not in errors:  # the password was right: not a guess
-        throttle.forget(db, attempt.row_id)
+    errors, status = _with_password(
+        request, db, user, "password",
+        lambda: accounts.change_email(db, settings, user, email, password),
+    )  # fmt: skip
     if errors:
-        return _page(request, user, errors, {"email": email}, status_code=422)
+        return _page(request, user, errors, {"email": email}, status_code=status)
     return RedirectResponse("/account?email_changed=1", status_code=303)
 
 
@@ -110,15 +121,12 @@ def change_password(
     new_password: FormStr = "",
 ) -> Response:
     settings = request.app.state.settings
-    attempt = throttle.begin_attempt(db, user.email, _address(request), settings)
-    if attempt.refused:
-        errors = {"current_password": throttle.message(attempt, settings)}
-        return _page(request, user, errors, status_code=429)
-    errors = accounts.change_password(db, settings, user, current_password, new_password)
-    if "current_password" not in errors:  # the current password was right: not a guess
-        throttle.forget(db, attempt.row_id)
+    errors, status = _with_password(
+        request, db, user, "current_password",
+        lambda: accounts.change_password(db, settings, user, current_password, new_password),
+    )  # fmt: skip
     if errors:
-        return _page(request, user, errors, status_code=422)
+        return _page(request, user, errors, status_code=status)
     # Every session of this user ends, stolen ones included; this browser gets a new one.
     end_all_sessions(db, user.id)
     return signed_in(request, user, db, "/account?changed=1")

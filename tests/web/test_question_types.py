@@ -15,14 +15,13 @@ from sqlmodel import Session, select
 
 from app.catalog import load_catalog
 from app.config import Settings
-from app.db import make_engine
 from app.main import create_app
 from app.migrate import upgrade
 from app.models import Attempt, LessonProgress
 from tests.conftest import _empty_learner_tables
-from tests.databases import fresh_database
 from tests.live_server import serve
 from tests.question_types_content import RIGHT, URL, WRONG, write_content
+from tests.sites import Site, own_site
 from tests.web.helpers import csrf, register
 
 TYPES = list(RIGHT)
@@ -35,24 +34,21 @@ def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def qt_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with fresh_database(backend, tmp_path_factory.mktemp(f"qtypes-{backend}")) as url:
-        upgrade(url)
-        yield url
+def qt_site(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, content: Path
+) -> Iterator[Site]:
+    with own_site(backend, tmp_path_factory.mktemp(f"qtypes-{backend}"), content) as site:
+        yield site
 
 
 @pytest.fixture(scope="module")
-def qt_engine(qt_database: str) -> Iterator[Engine]:
-    engine = make_engine(qt_database)
-    yield engine
-    engine.dispose()
+def qt_engine(qt_site: Site) -> Engine:
+    return qt_site.engine
 
 
 @pytest.fixture(scope="module")
-def qt_server(qt_database: str, content: Path) -> Iterator[str]:
-    settings = Settings(database_url=qt_database, content_dir=content, password_profile="test")
-    with serve(create_app(settings)) as url:
-        yield url
+def qt_server(qt_site: Site) -> str:
+    return qt_site.url
 
 
 @pytest.fixture

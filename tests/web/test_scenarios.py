@@ -11,40 +11,30 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from app.config import Settings
-from app.db import make_engine
-from app.main import create_app
-from app.migrate import upgrade
 from app.models import Role, ScenarioRun
 from tests.conftest import _empty_learner_tables
-from tests.databases import fresh_database
-from tests.live_server import serve
 from tests.scenario_content import LESSON_URL, PLAYER, write_content
+from tests.sites import Site, own_site
 from tests.web.helpers import csrf, login, register
 
 HX = {"HX-Request": "true"}
 
 
 @pytest.fixture(scope="module")
-def sc_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with fresh_database(backend, tmp_path_factory.mktemp(f"scenario-{backend}")) as url:
-        upgrade(url)
-        yield url
-
-
-@pytest.fixture(scope="module")
-def sc_engine(sc_database: str) -> Iterator[Engine]:
-    engine = make_engine(sc_database)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def sc_server(sc_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def sc_site(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     content = write_content(tmp_path_factory.mktemp("scenario-content"))
-    settings = Settings(database_url=sc_database, content_dir=content, password_profile="test")
-    with serve(create_app(settings)) as url:
-        yield url
+    with own_site(backend, tmp_path_factory.mktemp(f"scenario-{backend}"), content) as site:
+        yield site
+
+
+@pytest.fixture(scope="module")
+def sc_engine(sc_site: Site) -> Engine:
+    return sc_site.engine
+
+
+@pytest.fixture(scope="module")
+def sc_server(sc_site: Site) -> str:
+    return sc_site.url
 
 
 @pytest.fixture

@@ -13,12 +13,7 @@ from typing import Any
 
 import httpx
 
-from app.config import Settings
-from app.main import create_app
-from app.migrate import upgrade
-from tests.conftest import CONTENT_DIR
-from tests.databases import fresh_database
-from tests.live_server import serve
+from tests.sites import own_site
 from tests.web.helpers import PASSWORD, csrf, login, logout, register
 
 WRONG = "not the password"
@@ -26,14 +21,8 @@ WRONG = "not the password"
 
 @contextmanager
 def site(backend: str, tmp_path: Path, **settings: Any) -> Iterator[str]:
-    with fresh_database(backend, tmp_path) as url:
-        upgrade(url)
-        app = create_app(
-            Settings(database_url=url, content_dir=CONTENT_DIR, password_profile="test", **settings)
-        )
-        with serve(app) as base:
-            yield base
-        app.state.engine.dispose()
+    with own_site(backend, tmp_path, **settings) as running:
+        yield running.url
 
 
 def test_fifty_guesses_at_once_check_at_most_ten_passwords(backend: str, tmp_path: Path) -> None:

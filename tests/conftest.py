@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
+from app.catalog import load_catalog
+from app.catalog.schema import Module
 from app.config import PROJECT_ROOT, Settings
 from app.db import make_engine
 from app.main import create_app
@@ -18,6 +20,17 @@ from tests.databases import BACKENDS, fresh_database, in_ci
 from tests.live_server import serve
 
 CONTENT_DIR = PROJECT_ROOT / "content"
+# Tests that drive real lessons name the modules they use, so that adding a module to the
+# course (which renumbers the list) never changes what a test exercises.
+FIRST_MODULE = "model-for-improvement"
+SECOND_MODULE = "run-charts"
+
+
+def course_module(slug: str = FIRST_MODULE) -> Module:
+    """The named module of the real course; fails loudly if it is renamed."""
+    module = load_catalog(CONTENT_DIR).module(slug)
+    assert module is not None, f"the course has no module {slug!r}"
+    return module
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

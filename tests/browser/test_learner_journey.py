@@ -8,12 +8,11 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.catalog import load_catalog
 from tests.browser.conftest import assert_accessible
-from tests.conftest import CONTENT_DIR
+from tests.conftest import course_module
 
 pytestmark = pytest.mark.browser
-MODULE = load_catalog(CONTENT_DIR).modules[0]
+MODULE = course_module()
 FIRST, SECOND = MODULE.lessons[0], MODULE.lessons[1]
 PASSWORD = "a long enough phrase"
 

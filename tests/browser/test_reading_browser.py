@@ -9,11 +9,11 @@ from playwright.sync_api import Browser, Page, expect
 
 from app.catalog import load_catalog
 from tests.browser.conftest import assert_accessible
-from tests.conftest import CONTENT_DIR
+from tests.conftest import CONTENT_DIR, course_module
 
 pytestmark = pytest.mark.browser
 CATALOG = load_catalog(CONTENT_DIR)
-MODULE = CATALOG.modules[0]
+MODULE = course_module()
 FIRST, SECOND = MODULE.lessons[0], MODULE.lessons[1]
 
 

@@ -12,14 +12,13 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
-from app.catalog import load_catalog
 from app.db import make_engine
 from app.models import Role, User
 from tests.browser.conftest import assert_accessible
-from tests.conftest import CONTENT_DIR
+from tests.conftest import course_module
 
 pytestmark = pytest.mark.browser
-MODULE = load_catalog(CONTENT_DIR).modules[0]
+MODULE = course_module()
 PASSWORD = "a long enough phrase"
 
 

@@ -7,12 +7,11 @@ import uuid
 import pytest
 from playwright.sync_api import Dialog, Page, expect
 
-from app.catalog import load_catalog
-from tests.conftest import CONTENT_DIR
+from tests.conftest import course_module
 from tests.security.test_xss import PAYLOADS
 
 pytestmark = pytest.mark.browser
-MODULE = load_catalog(CONTENT_DIR).modules[0]
+MODULE = course_module()
 LESSON = f"/modules/{MODULE.slug}/{MODULE.lessons[0].slug}"
 NAME = '<img src=x onerror=alert(1)>"><svg onload=alert(2)><script>alert(3)</script>'
 

@@ -11,16 +11,15 @@ import pytest
 from sqlalchemy import Engine
 from starlette.routing import Route
 
-from app.catalog import load_catalog
 from app.main import create_app
 from app.models import Role
-from tests.conftest import CONTENT_DIR
+from tests.conftest import course_module
 from tests.security.access_policy import ADMIN, POLICY, PUBLIC, SIGNED_IN
 from tests.web.helpers import csrf, register
 from tests.web.supervision_helpers import set_role
 
 ROLES = ("anonymous", "trainee", "educator", "supervisor", "admin")
-MODULE = load_catalog(CONTENT_DIR).modules[0]
+MODULE = course_module()
 LESSON = MODULE.lessons[0]
 SAMPLE = {  # values for path parameters: real content, ids that belong to nobody
     "module_slug": MODULE.slug,

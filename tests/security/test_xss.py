@@ -15,13 +15,12 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from app.catalog import load_catalog
 from app.models import Role
-from tests.conftest import CONTENT_DIR
+from tests.conftest import course_module
 from tests.web.helpers import csrf, register
 from tests.web.supervision_helpers import set_role, user_id
 
-MODULE = load_catalog(CONTENT_DIR).modules[0]
+MODULE = course_module()
 LESSON = f"/modules/{MODULE.slug}/{MODULE.lessons[0].slug}"
 PAYLOADS = [
     "<script>alert(1)</script>",

@@ -23,10 +23,10 @@ from app.services.records import (
     content_hash,
     records_for,
 )
-from tests.conftest import CONTENT_DIR, _empty_learner_tables
+from tests.conftest import CONTENT_DIR, SECOND_MODULE, _empty_learner_tables, course_module
 
 CATALOG = load_catalog(CONTENT_DIR)
-MODULE = CATALOG.modules[0]
+MODULE = course_module()
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
@@ -134,7 +134,7 @@ def test_records_measure_count_and_order_from_stored_rows(engine: Engine, learne
         mine = records_for(db, [learner], CATALOG)[learner.id]
     r = mine[MODULE.slug]
     assert r.answers == 3 and r.attempts == 2  # retaken once
-    assert mine[CATALOG.modules[1].slug].attempts == 0
+    assert mine[course_module(SECOND_MODULE).slug].attempts == 0
     # Moments 0, 2, 4, 4, 5, 12, 15, 16 and 200 (the retake): 16 minutes, the break left out.
     assert r.minutes_spent == 16
     assert r.minutes_spent != sum(lesson.minutes for lesson in (first, last))

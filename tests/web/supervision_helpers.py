@@ -10,11 +10,11 @@ from sqlmodel import Session, select
 
 from app.catalog import load_catalog
 from app.models import Role, User
-from tests.conftest import CONTENT_DIR
+from tests.conftest import CONTENT_DIR, course_module
 from tests.web.helpers import csrf, post, register
 
 CATALOG = load_catalog(CONTENT_DIR)
-MODULE = CATALOG.modules[0]
+MODULE = course_module()
 
 
 def set_role(engine: Engine, email: str, role: Role) -> int:

@@ -19,12 +19,12 @@ from app.catalog import load_catalog
 from app.config import Settings
 from app.models import AuditEvent, Certificate, ModuleCompletion, Role, User
 from app.services.certificates import issue_certificate
-from tests.conftest import CONTENT_DIR
+from tests.conftest import CONTENT_DIR, course_module
 from tests.web.helpers import post, register
 from tests.web.test_permissions import set_role
 
 CATALOG = load_catalog(CONTENT_DIR)
-MODULE = CATALOG.modules[0]
+MODULE = course_module()
 NAME = "Dr Si\N{LATIN SMALL LETTER A WITH CIRCUMFLEX}n O\N{RIGHT SINGLE QUOTATION MARK}Brien"
 
 

@@ -13,16 +13,15 @@ from typing import Any
 import httpx
 import pytest
 
-from app.catalog import load_catalog
 from app.config import Settings
 from app.main import create_app
 from app.migrate import upgrade
-from tests.conftest import CONTENT_DIR
+from tests.conftest import CONTENT_DIR, course_module
 from tests.databases import fresh_database
 from tests.live_server import serve
 from tests.web.helpers import PASSWORD, csrf, register
 
-MODULE = load_catalog(CONTENT_DIR).modules[0]
+MODULE = course_module()
 LESSON = MODULE.lessons[0]
 URL = f"/modules/{MODULE.slug}/{LESSON.slug}"
 

@@ -7,12 +7,12 @@ import re
 import httpx
 
 from app.catalog import load_catalog
-from tests.conftest import CONTENT_DIR
+from tests.conftest import CONTENT_DIR, course_module
 from tests.web.helpers import csrf, register
 from tests.web.test_quiz import right, wrong
 
 CATALOG = load_catalog(CONTENT_DIR)
-MODULE = CATALOG.modules[0]
+MODULE = course_module()
 
 
 def lesson_url(lesson) -> str:

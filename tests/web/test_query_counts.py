@@ -18,12 +18,12 @@ from app.main import create_app
 from app.migrate import upgrade
 from app.models import User
 from app.services.records import learner_records, records_for
-from tests.conftest import CONTENT_DIR
+from tests.conftest import CONTENT_DIR, SECOND_MODULE, course_module
 from tests.live_server import serve
 from tests.web.helpers import csrf, register
 from tests.web.supervision_helpers import CATALOG, finish_module
 
-MODULE = load_catalog(CONTENT_DIR).modules[0]
+MODULE = course_module()
 LESSON = MODULE.lessons[0]
 URL = f"/modules/{MODULE.slug}/{LESSON.slug}"
 LONGER_MODULE, LONGER = max(
@@ -129,7 +129,7 @@ def test_learner_pages_are_two_queries_and_agree_with_the_bulk_records(
     with httpx.Client(base_url=base) as client:
         email = register(client)
         finish_module(client)  # progress, a completion and a certificate to read back
-        second = CATALOG.modules[1]
+        second = course_module(SECOND_MODULE)
         lesson = second.lessons[0]
         page = client.get(f"/modules/{second.slug}/{lesson.slug}").text
         key = re.search(r'name="form_key" value="([0-9a-f]+)"', page).group(1)

@@ -12,11 +12,11 @@ from sqlmodel import Session, select
 from app.catalog import Catalog, load_catalog
 from app.catalog.schema import Question
 from app.models import Attempt
-from tests.conftest import CONTENT_DIR
+from tests.conftest import CONTENT_DIR, course_module
 from tests.web.helpers import csrf, login, register
 
 CATALOG: Catalog = load_catalog(CONTENT_DIR)
-MODULE = CATALOG.modules[0]
+MODULE = course_module()
 LESSON = MODULE.lessons[0]
 LESSON_URL = f"/modules/{MODULE.slug}/{LESSON.slug}"
 

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from app.catalog import Catalog, load_catalog
 from app.models import LessonVersion
-from tests.conftest import CONTENT_DIR
+from tests.conftest import CONTENT_DIR, FIRST_MODULE
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +85,8 @@ def test_lesson_page_shows_its_questions_and_neighbours(
 def test_htmx_request_gets_the_fragment_of_the_same_url(
     client: httpx.Client, catalog: Catalog
 ) -> None:
-    module = catalog.modules[0]
+    module = catalog.module(FIRST_MODULE)
+    assert module is not None
     url = f"/modules/{module.slug}/{module.lessons[0].slug}"
     page = client.get(url)
     fragment = client.get(url, headers={"HX-Request": "true"})
@@ -119,7 +120,8 @@ def test_unknown_pages_get_a_helpful_404(
 def test_unknown_lesson_in_a_known_module_lists_its_lessons(
     client: httpx.Client, catalog: Catalog
 ) -> None:
-    module = catalog.modules[0]
+    module = catalog.module(FIRST_MODULE)
+    assert module is not None
     response = client.get(f"/modules/{module.slug}/no-such-lesson")
     assert response.status_code == 404
     for lesson in module.lessons:
@@ -135,7 +137,8 @@ def test_healthz_reports_the_database(client: httpx.Client) -> None:
 def test_pages_carry_security_headers_and_are_compressed(
     client: httpx.Client, catalog: Catalog
 ) -> None:
-    module = catalog.modules[0]
+    module = catalog.module(FIRST_MODULE)
+    assert module is not None
     response = client.get(
         f"/modules/{module.slug}/{module.lessons[0].slug}", headers={"Accept-Encoding": "gzip"}
     )

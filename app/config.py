@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     login_max_failures_per_address: int = 100  # a hospital's NAT address is many people
     login_backoff_after: int = 3  # failures by one account from one address before waits begin
     login_window_minutes: int = 15
+    # A class registering together shares one NAT address: the limit is far above a cohort.
+    registrations_per_address: int = 200  # per address in the window below
+    registration_window_minutes: int = 60
     # Base64 32-byte Ed25519 seed that signs certificates; development derives one if empty.
     certificate_key: str = ""
     # Outgoing email (password resets): smtp[s]://user:pass@host:port?starttls=1. Empty: messages

@@ -3,7 +3,15 @@
 from app.models.content import LessonVersion
 from app.models.lab import Annotation, Dataset, DrillAttempt
 from app.models.learning import Attempt, LessonCompletion, LessonProgress, ScenarioRun
-from app.models.people import Grade, LoginFailure, PasswordReset, Role, User, UserSession
+from app.models.people import (
+    Grade,
+    LoginFailure,
+    PasswordReset,
+    RegistrationAttempt,
+    Role,
+    User,
+    UserSession,
+)
 from app.models.records import AuditEvent, Certificate, ModuleCompletion, Reflection
 from app.models.supervision import Cohort, CohortMember, CohortSupervisor, Invite, Supervision
 
@@ -26,6 +34,7 @@ __all__ = [
     "ModuleCompletion",
     "PasswordReset",
     "Reflection",
+    "RegistrationAttempt",
     "Role",
     "ScenarioRun",
     "Supervision",

@@ -65,6 +65,16 @@ class LoginFailure(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, index=True)
 
 
+class RegistrationAttempt(SQLModel, table=True):
+    """One account-creation attempt, counted per address so one machine cannot mint accounts."""
+
+    __tablename__ = "registration_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    address: str = Field(max_length=64, index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+
+
 class PasswordReset(SQLModel, table=True):
     """A single-use reset link. The email holds a random token; only its SHA-256 is stored here."""
 

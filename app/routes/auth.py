@@ -87,9 +87,24 @@ def register(
     regulator_number: FormStr = "",
     next: FormStr = "",
 ) -> Response:
+    settings = request.app.state.settings
+    form = {
+        "regulator_number": regulator_number,
+        "name": name,
+        "email": email,
+        "profession": profession,
+        "grade": grade,
+        "organisation": organisation,
+    }
+    address = request.client.host if request.client else "unknown"
+    attempt = throttle.begin_registration(db, address, settings)
+    if attempt is None:
+        errors = {"email": throttle.registration_message(settings)}
+        context = _context(db, next, form, errors)
+        return render(request, "pages/register.html", context, status_code=429)
     result = accounts.register(
         db,
-        request.app.state.settings,
+        settings,
         name=name,
         email=email,
         password=password,
@@ -99,14 +114,7 @@ def register(
         regulator_number=regulator_number,
     )
     if result.user is None:
-        form = {
-            "regulator_number": regulator_number,
-            "name": name,
-            "email": email,
-            "profession": profession,
-            "grade": grade,
-            "organisation": organisation,
-        }
+        throttle.forget_registration(db, attempt)
         context = _context(db, next, form, result.errors)
         return render(request, "pages/register.html", context, status_code=422)
     return signed_in(request, result.user, db, landing(result.user, next))

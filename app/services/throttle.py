@@ -24,7 +24,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
 from app.config import Settings
-from app.models import LoginFailure
+from app.models import LoginFailure, RegistrationAttempt
 from app.models.content import as_utc, utcnow
 
 BACKOFF_CAP_SECONDS = 60
@@ -87,3 +87,39 @@ def message(attempt: Attempt, settings: Settings) -> str:
         return f"Too many failed attempts in a row. Wait {wait}, then try again"
     wait = f"{settings.login_window_minutes} minutes"
     return f"Too many failed attempts. Wait {wait}, then try again"
+
+
+def begin_registration(db: Session, address: str, settings: Settings) -> int | None:
+    """Record an attempt to create an account; None when the address has made too many.
+
+    The same record-then-count order as sign-in, so simultaneous attempts cannot all slip under
+    the limit. The caller forgets the record when the form is refused for its content, so only
+    accounts created (and attempts in flight) count against a ward's shared address.
+    """
+    now = utcnow()
+    since = now - timedelta(minutes=settings.registration_window_minutes)
+    db.exec(delete(RegistrationAttempt).where(col(RegistrationAttempt.at) < since))
+    row = RegistrationAttempt(address=address, at=now)
+    db.add(row)
+    db.commit()
+    count = db.exec(
+        select(func.count()).where(
+            RegistrationAttempt.address == address, col(RegistrationAttempt.at) >= since
+        )
+    ).one()
+    if count > settings.registrations_per_address:
+        forget_registration(db, row.id)
+        return None
+    return row.id
+
+
+def forget_registration(db: Session, row_id: int | None) -> None:
+    db.exec(delete(RegistrationAttempt).where(col(RegistrationAttempt.id) == row_id))
+    db.commit()
+
+
+def registration_message(settings: Settings) -> str:
+    return (
+        "Too many accounts have been created from this network recently. "
+        f"Try again in {settings.registration_window_minutes} minutes"
+    )

@@ -62,7 +62,12 @@ def live_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session")
 def live_url(live_database_url: str) -> Iterator[str]:
     url = live_database_url
-    settings = Settings(database_url=url, content_dir=CONTENT_DIR, password_profile="test")
+    settings = Settings(
+        database_url=url,
+        content_dir=CONTENT_DIR,
+        password_profile="test",
+        registrations_per_address=1_000_000,  # the suite registers many accounts from one address
+    )
     with serve(create_app(settings)) as base:
         yield base
 

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 
 from tests.sites import own_site
-from tests.web.helpers import PASSWORD, csrf, login, logout, register
+from tests.web.helpers import PASSWORD, csrf, login, logout, post, register
 
 WRONG = "not the password"
 
@@ -114,3 +114,50 @@ def test_guessing_the_current_password_on_an_open_session_is_throttled_too(
             data={"csrf_token": token, "current_password": PASSWORD, "new_password": "a" * 12},
         )
         assert right.status_code == 429 and "Too many failed attempts" in right.text
+
+
+def test_registrations_from_one_address_are_throttled_but_typos_do_not_count(
+    backend: str, tmp_path: Path
+) -> None:
+    """Issue 13, item 8: an address may create so many accounts in the window; a form refused
+    for its content does not count, and a refused form keeps what was typed."""
+    with site(backend, tmp_path, registrations_per_address=3) as base:
+        for _ in range(3):
+            with httpx.Client(base_url=base) as person:
+                bad = post(person, "/register", {"name": "Ann", "email": "not-an-email"})
+                assert bad.status_code == 422
+                register(person)
+        with httpx.Client(base_url=base) as fourth:
+            data = {"name": "Dee Fourth", "email": "dee@example.nhs.uk", "password": PASSWORD}
+            refused = post(fourth, "/register", {**data, "grade": "F1"}, page="/register")
+            assert refused.status_code == 429
+            assert "Too many accounts have been created from this network" in refused.text
+            assert 'value="Dee Fourth"' in refused.text and "dee@example.nhs.uk" in refused.text
+            assert login(fourth, "dee@example.nhs.uk").status_code == 422  # no account made
+
+
+def test_simultaneous_registrations_cannot_slip_under_the_limit(
+    backend: str, tmp_path: Path
+) -> None:
+    with site(backend, tmp_path, registrations_per_address=5) as base:
+        clients = [httpx.Client(base_url=base, timeout=30) for _ in range(12)]
+        tokens = [csrf(c, "/register") for c in clients]
+        start = threading.Barrier(12)
+
+        def attempt(i: int) -> int:
+            start.wait()
+            data = {
+                "csrf_token": tokens[i],
+                "name": f"Person {i}",
+                "email": f"person{i}@example.nhs.uk",
+                "password": PASSWORD,
+                "grade": "F1",
+            }
+            return clients[i].post("/register", data=data).status_code
+
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            statuses = list(pool.map(attempt, range(12)))
+        for c in clients:
+            c.close()
+    assert statuses.count(303) <= 5, statuses
+    assert statuses.count(303) + statuses.count(429) == 12, statuses

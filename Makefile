@@ -29,12 +29,14 @@ if not free(port):
 endef
 export PORT_CHECK
 
-.PHONY: run port-free test bench bench-scale lint format migrate check css clean
+.PHONY: run port-free test bench bench-scale lint format migrate check css clean lock
 
-$(STAMP): pyproject.toml
+# Every package comes pinned, with its hashes, from requirements.lock (`make lock` rewrites it
+# from pyproject.toml); the project itself is installed on top without resolving anything.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip 2>&1 | $(PIP_FILTER)
-	$(BIN)/pip install --quiet -e '.[dev]' 2>&1 | $(PIP_FILTER)
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock 2>&1 | $(PIP_FILTER)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . 2>&1 | $(PIP_FILTER)
 	touch $(STAMP)
 
 node_modules/.package-lock.json: package-lock.json
@@ -56,7 +58,13 @@ port-free:
 test: $(STAMP) node_modules/.package-lock.json
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python .ci/supply_chain.py
 	bash .ci/services.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## lock: re-pin every dependency (with hashes) after changing pyproject.toml
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --strip-extras --allow-unsafe \
+		-o requirements.lock pyproject.toml
 
 ## bench: load figures for the hot paths (needs wrk); BENCH_ARGS=--postgres for PostgreSQL
 bench: $(STAMP)

@@ -14,7 +14,7 @@ from app.security.signing import GENERATE_KEY, decode_seed
 from app.services.mail import parse_smtp_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
+DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"  # nosec B105  # development only; production refuses it
 # Values that must never reach production: the development default and obvious stand-ins.
 PLACEHOLDER_SECRETS = frozenset({"", DEV_SECRET_KEY, "changeme", "change-me", "secret", "xxx"})
 MIN_SECRET_LENGTH = 32
@@ -81,7 +81,7 @@ class Settings(BaseSettings):
                 f"{MIN_SECRET_LENGTH} characters in production, for example: "
                 'python3 -c "import secrets; print(secrets.token_urlsafe(48))"'
             )
-        if self.environment is Environment.production and self.password_profile != "default":
+        if self.environment is Environment.production and self.password_profile != "default":  # nosec B105  # a hashing profile name
             raise ConfigError("QI_PASSWORD_PROFILE=test is for the test suite, never production")
         return self
 

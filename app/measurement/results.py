@@ -46,14 +46,14 @@ class VariationIcon(StrEnum):
 class Assurance(StrEnum):
     """Making Data Count assurance: where the target sits against the process limits."""
 
-    CONSISTENT_PASS = "consistent_pass"
+    CONSISTENT_PASS = "consistent_pass"  # nosec B105  # an assurance verdict
     CONSISTENT_FAIL = "consistent_fail"
     HIT_AND_MISS = "hit_and_miss"
 
     @property
     def label(self) -> str:
         return {
-            "consistent_pass": "Assurance: consistently passes the target",
+            "consistent_pass": "Assurance: consistently passes the target",  # nosec B105
             "consistent_fail": "Assurance: consistently fails the target",
             "hit_and_miss": "Assurance: hit and miss (the target lies within the process limits)",
         }[self.value]

@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406  # escapes our output; parses nothing
 
 from app.measurement.explain import number
 from app.measurement.legend import (

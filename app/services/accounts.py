@@ -162,7 +162,7 @@ def change_email(
     elif right_password and _email_taken(db, email):  # only the owner learns who else has one
         errors["email"] = EMAIL_TAKEN
     if not right_password:
-        errors["password"] = "Your password is not correct"
+        errors["password"] = "Your password is not correct"  # nosec B105  # a message
     if errors:
         return errors
     audit.record(db, user, "email_changed", f"user:{user.id}", f"{user.email} -> {email}")
@@ -192,7 +192,7 @@ def change_password(
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not verify_password(user.password_hash, current, settings.password_profile):
-        errors["current_password"] = "Your current password is not correct"
+        errors["current_password"] = "Your current password is not correct"  # nosec B105  # a message
     if problem := password_problem(new):
         errors["new_password"] = problem
     if errors:

@@ -45,7 +45,8 @@ def shuffle_options(
     message = f"{learner}\x00{place}".encode()
     digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()
     moved = [options[i] for i in free]
-    random.Random(int.from_bytes(digest, "big")).shuffle(moved)
+    # Not for secrecy: the seed is an HMAC, and the order only has to be stable per learner.
+    random.Random(int.from_bytes(digest, "big")).shuffle(moved)  # nosec B311
     out = list(options)
     for i, option in zip(free, moved, strict=True):
         out[i] = option

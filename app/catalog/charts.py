@@ -8,13 +8,13 @@ from app.catalog.schema import ChartSpec, ChartView, Option
 from app.measurement import (
     PROFILES,
     ChartResult,
-    ChartType,
     Rule,
     analyse,
     assurance_icon_svg,
     render_svg,
     variation_icon_svg,
 )
+from app.measurement.checks import applicable_rules, rule_checks
 from app.measurement.summary import summary_text, table_rows, without_signals
 
 NO_SIGNAL = "No signal: only random (common cause) variation"
@@ -92,45 +92,30 @@ def neutral_view(result: ChartResult, title: str, annotations: dict[int, str]) -
 
 def possible_rules(result: ChartResult) -> list[Rule]:
     """The rules this profile applies to this chart type, in the profile's own order."""
-    profile = result.profile
-    rules: list[Rule] = []
-    if result.chart is not ChartType.RUN and result.has_limits:
-        rules.append(Rule.OUTSIDE_LIMITS)
-    if profile.shift_length:
-        rules.append(Rule.SHIFT)
-    if profile.anhoej_long_run:
-        rules.append(Rule.LONG_RUN)
-    if profile.trend_length:
-        rules.append(Rule.TREND)
-    if profile.two_of_three and result.has_limits:
-        rules.append(Rule.TWO_OF_THREE)
-    if profile.anhoej_crossings:
-        rules.append(Rule.FEW_CROSSINGS)
-    if profile.runs_test:
-        rules.extend([Rule.FEW_RUNS, Rule.MANY_RUNS])
-    return rules
+    return applicable_rules(result)
 
 
 def signal_options(result: ChartResult, render_inline: Callable[[str], str]) -> tuple[Option, ...]:
-    """One option per rule the profile applies, plus "no signal"; the engine decides which hold."""
-    fired = {}
-    for signal in result.signals:
-        fired.setdefault(signal.rule, signal.explanation)
+    """One option per rule the profile applies, plus "no signal"; the engine decides which hold.
+
+    Each option's feedback comes from the engine: where a rule fires (its signal sentences and the
+    points), or why it does not, with the numbers it computed ("the longest run on one side of the
+    median is 4 points; a shift needs 6").
+    """
+    checks = rule_checks(result)
     options = []
-    for i, rule in enumerate(possible_rules(result)):
-        text = rule.value[0].upper() + rule.value[1:]
-        if rule in fired:
-            feedback = f"This rule fires. {fired[rule]}"
-        else:
-            feedback = "This rule does not fire on this chart."
+    for i, check in enumerate(checks):
+        text = check.rule.value[0].upper() + check.rule.value[1:]
+        feedback = f"This rule fires. {check.text}" if check.fired else check.text
         options.append(
-            Option(chr(ord("a") + i), render_inline(text), rule in fired, render_inline(feedback))
+            Option(chr(ord("a") + i), render_inline(text), check.fired, render_inline(feedback))
         )
+    fired = [c.rule.value for c in checks if c.fired]
     none_correct = not fired
     none_feedback = (
         "Right: no rule fires, so treat the variation as noise."
         if none_correct
-        else "There is a signal: " + "; ".join(r.value for r in fired) + "."
+        else "There is a signal: " + "; ".join(fired) + "."
     )
     options.append(
         Option(

@@ -263,6 +263,7 @@ def _summary(
         n_crossings_min=st.n_crossings_min,
         runs_min=st.runs_min,
         runs_max=st.runs_max,
+        runs_limits=st.runs_limits,
         runs_signal=runs_signal,
         sigma_signal_count=sum(outside[i] for i in part),
         too_few_points=too_few,

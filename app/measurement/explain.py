@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from app.measurement.profiles import Rule
 from app.measurement.results import Variation
 from app.measurement.rules import Hit
+from app.measurement.runs_table import CITATION
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +91,8 @@ def _describe(hit: Hit, ctx: Context) -> str:
         few = hit.rule is Rule.FEW_RUNS
         return (
             f"Too {'few' if few else 'many'} runs: {f['runs']} runs on either side of the "
-            f"{centre}; with {f['n_useful']} useful points, {'fewer' if few else 'more'} than "
-            f"{f['limit']} runs is unlikely by chance."
+            f"{centre}; with {f['n_useful']} useful points, {f['low']} to {f['high']} runs are "
+            f"expected by chance {runs_source(bool(f['table']))}."
         )
     if hit.rule is Rule.OUTSIDE_LIMITS:
         i = hit.indices[0]
@@ -106,6 +107,13 @@ def _describe(hit: Hit, ctx: Context) -> str:
         f"{'is' if len(names) == 1 else 'are'} beyond two sigma {where} the {centre}, "
         "with all three points on the same side."
     )
+
+
+def runs_source(table: bool) -> str:
+    """Where a runs range comes from, in brackets: the published table or the approximation."""
+    if table:
+        return f"({CITATION})"
+    return "(a binomial approximation, not the published table)"
 
 
 def _on_line(k: int, centre: str) -> str:

@@ -82,16 +82,20 @@ class FreezeWithParts(StrEnum):
     EACH_PART = "each_part"  # NHSRplotthedots: fix_after_n_points applies within each part
 
 
-RUNS_LIMITS_SOURCE = "binomial"
-"""IHI too few / too many runs: limits come from the binomial computation, not the printed table.
+class RunsLimits(StrEnum):
+    """Where a part's too few / too many runs limits came from (IHI runs test)."""
 
-The number of crossings (runs - 1) of n useful points is Binomial(n - 1, 0.5) for random data, the
-same model qicharts2 uses. Too few runs: fewer than qbinom(alpha/2) + 1; too many: more than
-qbinom(1 - alpha/2) + 1 (see stats.runs_limits). The table in Perla, Provost and Murray (2011)
-conditions on equal numbers above and below the median, so at some n its upper limit is one run
-higher; we could not check the printed table against a primary source, and the computation is
-exact and reproducible for any n.
-"""
+    TABLE = "table"  # the published table (runs_table.py), for every n it covers
+    APPROXIMATION = "approximation"  # the binomial computation (stats.runs_limits)
+    NOT_APPLIED = "not_applied"  # fewer useful points than the table's first row: no runs test
+
+    @property
+    def label(self) -> str:
+        return {
+            "table": "from the published table",
+            "approximation": "a binomial approximation",
+            "not_applied": "not applied (too few useful points)",
+        }[self.value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +130,11 @@ class Profile:
         Rule.SHIFT,
         Rule.LONG_RUN,
     )
-    runs_alpha: float = 0.05  # two-sided false-alarm rate of the IHI runs test
+    runs_alpha: float = 0.05  # two-sided false-alarm rate of the binomial runs approximation
+    # The runs table (runs_table.TABLES key). Inside it, its rows are the limits; under its first
+    # row the runs test is not applied; above its last row, the binomial approximation is used.
+    # None: the binomial approximation for every n.
+    runs_table: str | None = None
     mr_screen_factor: float = 3.267  # moving ranges >= this x mean MR are dropped once
 
 
@@ -172,6 +180,7 @@ IHI = Profile(
     freeze_with_parts=FreezeWithParts.IGNORE_FREEZE,
     conflict=Conflict.PRIORITY,
     mdc_icons=False,
+    runs_table="perla_2011",
 )
 
 NHSR_PLOTTHEDOTS = Profile(

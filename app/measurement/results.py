@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.measurement.profiles import ChartType, Direction, Profile, Rule
+from app.measurement.profiles import ChartType, Direction, Profile, Rule, RunsLimits
 
 
 class Variation(StrEnum):
@@ -87,6 +87,7 @@ class PartSummary:
     n_crossings_min: int | None
     runs_min: int | None
     runs_max: int | None
+    runs_limits: RunsLimits | None  # where runs_min and runs_max came from (IHI runs test)
     runs_signal: bool
     sigma_signal_count: int
     too_few_points: bool

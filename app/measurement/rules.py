@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from app.measurement.profiles import OnCentre, Profile, Rule, TrendTies
+from app.measurement.profiles import OnCentre, Profile, Rule, RunsLimits, TrendTies
+from app.measurement.runs_table import TABLES
 from app.measurement.stats import anhoej_crossings_min, anhoej_longest_run_max, runs_limits
 
 
@@ -38,6 +39,26 @@ class RunStats:
     n_crossings_min: int | None
     runs_min: int | None
     runs_max: int | None
+    runs_limits: RunsLimits | None = None  # where runs_min and runs_max came from
+
+
+def profile_runs_limits(
+    profile: Profile, n_useful: int
+) -> tuple[int | None, int | None, RunsLimits]:
+    """The runs limits for n useful points, and where they come from (table, approximation).
+
+    With a table: its row when it has one; no test under its first row; the binomial
+    approximation above its last row. Without a table: the binomial approximation for every n.
+    """
+    table = TABLES[profile.runs_table] if profile.runs_table else None
+    if table is not None:
+        if n_useful in table:
+            low, high = table[n_useful]
+            return low, high, RunsLimits.TABLE
+        if n_useful < min(table):
+            return None, None, RunsLimits.NOT_APPLIED
+    low, high = runs_limits(n_useful, profile.runs_alpha)
+    return low, high, RunsLimits.APPROXIMATION
 
 
 def side_runs(
@@ -74,9 +95,9 @@ def run_stats(seq: Sequence[int], side: Sequence[int | None], profile: Profile) 
     if not n_useful:
         return RunStats(0, None, None, None, None, None, None, None)
     runs = skipped if profile.on_centre is OnCentre.SKIP else side_runs(seq, side, OnCentre.BREAK)
-    runs_min = runs_max = None
+    runs_min = runs_max = source = None
     if profile.runs_test:
-        runs_min, runs_max = runs_limits(n_useful, profile.runs_alpha)
+        runs_min, runs_max, source = profile_runs_limits(profile, n_useful)
     anhoej = profile.anhoej_long_run or profile.anhoej_crossings
     return RunStats(
         n_useful=n_useful,
@@ -87,6 +108,7 @@ def run_stats(seq: Sequence[int], side: Sequence[int | None], profile: Profile) 
         n_crossings_min=anhoej_crossings_min(n_useful) if anhoej else None,
         runs_min=runs_min,
         runs_max=runs_max,
+        runs_limits=source,
     )
 
 
@@ -121,7 +143,8 @@ def runs_hits(
         hits.append(Hit(Rule.FEW_CROSSINGS, useful, 0, facts))
     runs, low, high = stats.n_runs, stats.runs_min, stats.runs_max
     if profile.runs_test and runs is not None and low is not None and high is not None:
-        facts = {"runs": runs, "n_useful": n}
+        table = stats.runs_limits is RunsLimits.TABLE
+        facts = {"runs": runs, "n_useful": n, "low": low, "high": high, "table": int(table)}
         if runs < low:
             hits.append(Hit(Rule.FEW_RUNS, useful, 0, facts | {"limit": low}))
         elif runs > high:
@@ -134,6 +157,21 @@ def trend_hits(seq: Sequence[int], values: Sequence[float | None], profile: Prof
     length = profile.trend_length
     if length is None:
         return []
+    hits = _trend_stretches(seq, values, profile, length)
+    hits.sort(key=lambda h: h.indices[0])
+    return hits
+
+
+def longest_trend(seq: Sequence[int], values: Sequence[float | None], profile: Profile) -> int:
+    """The most points all going one way (ties as the profile says); 1 when nothing moves."""
+    stretches = _trend_stretches(seq, values, profile, 2)
+    return max((h.facts["length"] for h in stretches), default=1)
+
+
+def _trend_stretches(
+    seq: Sequence[int], values: Sequence[float | None], profile: Profile, length: int
+) -> list[Hit]:
+    """Every maximal stretch of at least `length` points going one way (missing per profile)."""
     segments: list[list[int]] = [[]]
     for i in seq:
         if values[i] is None:
@@ -147,7 +185,6 @@ def trend_hits(seq: Sequence[int], values: Sequence[float | None], profile: Prof
         steps = [_sign(b - a) for a, b in pairwise(known)]  # type: ignore[operator]
         for direction in (1, -1):
             hits.extend(_trend_windows(points, steps, direction, length, profile.trend_ties))
-    hits.sort(key=lambda h: h.indices[0])
     return hits
 
 

@@ -64,10 +64,13 @@ def anhoej_crossings_min(n_useful: int) -> int:
 
 
 def runs_limits(n_useful: int, alpha: float = 0.05) -> tuple[int, int]:
-    """The fewest and most runs expected by chance in n useful points (IHI runs rule).
+    """An APPROXIMATION of the fewest and most runs expected by chance in n useful points.
 
     Binomial computation: crossings ~ Binomial(n - 1, 0.5), runs = crossings + 1, with alpha/2 in
     each tail. Fewer runs than the first number are too few; more than the second, too many.
+    This is not the published table (runs_table.py), which conditions on equal numbers of points
+    above and below the median and is one run wider at some n (20 useful points: table 6 to 16,
+    this 6 to 15). The IHI profile uses it only beyond the table's last row.
     """
     size = max(n_useful - 1, 0)
     low = qbinom_half(alpha / 2, size)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from app.measurement.checks import runs_sentence
 from app.measurement.explain import number
 from app.measurement.results import ChartResult, Variation
 
@@ -86,15 +87,15 @@ def summary_sentences(
 ) -> list[str]:
     """A few sentences: what the chart is, its centre line, each signal, icons and warnings.
 
-    reveal=False leaves out everything that judges the chart (signals, "no signals", icons), so
-    a learner can be asked about it first.
+    reveal=False leaves out everything that judges the chart (signals, "no signals", the runs
+    count against its limits, icons), so a learner can be asked about it first.
     """
     if not reveal:
-        return [
-            s
-            for s in summary_sentences(without_signals(result), max_signals=max_signals)
-            if s != NO_SIGNALS
-        ]
+        return _sentences(without_signals(result), max_signals, judge=False)
+    return _sentences(result, max_signals, judge=True)
+
+
+def _sentences(result: ChartResult, max_signals: int, *, judge: bool) -> list[str]:
     parts = len(result.parts)
     shape = f" in {parts} parts" if parts > 1 else ""
     out = [
@@ -118,8 +119,10 @@ def summary_sentences(
         if len(result.signals) > len(shown):
             more = len(result.signals) - len(shown)
             out.append(f"And {more} more signal{'s' if more > 1 else ''}: see the table.")
-    else:
+    elif judge:
         out.append(NO_SIGNALS)
+    if judge:
+        out.extend(filter(None, (runs_sentence(result, part) for part in result.parts)))
     if result.variation_icon is not None:
         out.append(f"{result.variation_icon.label}.")
     if result.assurance is not None:

@@ -15,7 +15,7 @@ from app.measurement import (
     Variation,
     analyse,
 )
-from app.measurement.profiles import OnCentre, TrendTies
+from app.measurement.profiles import OnCentre, RunsLimits, TrendTies
 
 # 6 below, 6 above and one point on the median (5) inside the run above.
 MEDIAN_INSIDE_RUN = [2, 3, 1, 8, 9, 7, 5, 8, 9, 7, 2, 3, 4]
@@ -94,7 +94,8 @@ def test_shift_sentence_names_the_labels() -> None:
 def test_ihi_too_many_runs() -> None:
     result = analyse([1, 9] * 10, "run", profile=IHI)
     part = result.parts[0]
-    assert (part.n_runs, part.runs_min, part.runs_max) == (20, 6, 15)
+    assert (part.n_runs, part.runs_min, part.runs_max) == (20, 6, 16)  # the published table
+    assert part.runs_limits is RunsLimits.TABLE
     assert [s.rule for s in result.signals] == [Rule.MANY_RUNS]
 
 

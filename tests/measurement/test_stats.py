@@ -35,7 +35,9 @@ def test_anhoej_limits_match_the_qicharts2_table() -> None:
         assert (anhoej_longest_run_max(n), anhoej_crossings_min(n)) == limits, n
 
 
-def test_runs_limits_from_the_binomial_computation() -> None:
+def test_runs_limits_from_the_binomial_approximation() -> None:
+    # The approximation, used by the IHI profile only beyond the published table (which gives
+    # 6 to 16 for 20 useful points; see test_runs_table.py).
     assert runs_limits(20) == (6, 15)
     low, high = runs_limits(5000)
     assert low + high == 5001  # symmetric around the expected (n + 1) / 2 runs

@@ -71,36 +71,31 @@ def rule_checks(result: ChartResult) -> tuple[RuleCheck, ...]:
 
 
 def runs_limits_note(result: ChartResult) -> str | None:
-    """Where the runs limits come from, per part, for profiles with the IHI runs test."""
+    """The runs limits and where they come from (the table, an approximation), per part.
+
+    For profiles with the IHI runs test; the lab shows it beside the result.
+    """
     if not result.profile.runs_test or result.chart is ChartType.MR:
         return None
-    notes = []
-    many = len(result.parts) > 1
-    for part in result.parts:
-        prefix = f"Part {part.part}: runs" if many else "Runs"
-        notes.append(f"{prefix} {_limits_phrase(result, part)}")
-    return " ".join(notes)
+    if len(result.parts) == 1:
+        return _limits_phrase(result, result.parts[0])
+    return " ".join(f"Part {p.part}: {_limits_phrase(result, p)}" for p in result.parts)
 
 
 def runs_sentence(result: ChartResult, part: PartSummary) -> str | None:
-    """The chart summary's runs sentence for a part, when no runs signal already says it."""
+    """The chart summary's runs sentence for a part too short for the runs table, else None.
+
+    A runs signal's own sentence gives the runs and the expected range; a part inside the range
+    says nothing more (the lab's runs note and a signals question's feedback give the numbers).
+    """
     if not result.profile.runs_test or result.chart is ChartType.MR or not part.n_useful:
         return None
-    runs_rules = (Rule.FEW_RUNS, Rule.MANY_RUNS)
-    if any(s.rule in runs_rules and s.part == part.part for s in result.signals):
-        return None  # the signal's own sentence gives the runs and the expected range
-    label = f"Part {part.part}: " if len(result.parts) > 1 else ""
-    if part.runs_limits is RunsLimits.NOT_APPLIED:
-        return (
-            f"{label}Too few points to judge runs: {points(part.n_useful)} off the "
-            f"{result.centre_name} (the table starts at {_table_first(result)})."
-        )
-    if part.runs_min is None or part.runs_max is None or part.n_runs is None:
+    if part.runs_limits is not RunsLimits.NOT_APPLIED:
         return None
+    label = f"Part {part.part}: " if len(result.parts) > 1 else ""
     return (
-        f"{label}Runs: {part.n_runs} runs, within the expected range of {part.runs_min} to "
-        f"{part.runs_max} for {part.n_useful} useful points "
-        f"{runs_source(part.runs_limits is RunsLimits.TABLE)}."
+        f"{label}Too few points to judge runs: {points(part.n_useful)} off the "
+        f"{result.centre_name} (the table starts at {_table_first(result)})."
     )
 
 
@@ -119,8 +114,8 @@ def _limits_phrase(result: ChartResult, part: PartSummary) -> str:
         stops = f": the published table stops at {last} useful points" if last else ""
         source = f"from a binomial approximation{stops}"
     return (
-        f"expected by chance for {part.n_useful} useful points: {part.runs_min} to "
-        f"{part.runs_max}, {source}."
+        f"{part.runs_min} to {part.runs_max} runs expected by chance for {part.n_useful} useful "
+        f"points, {source}."
     )
 
 

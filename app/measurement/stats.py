@@ -68,8 +68,8 @@ def runs_limits(n_useful: int, alpha: float = 0.05) -> tuple[int, int]:
 
     Binomial computation: crossings ~ Binomial(n - 1, 0.5), runs = crossings + 1, with alpha/2 in
     each tail. Fewer runs than the first number are too few; more than the second, too many.
-    This is not the published table (runs_table.py), which conditions on equal numbers of points
-    above and below the median and is one run wider at some n (20 useful points: table 6 to 16,
+    This is not the published table (runs_table.py: Perla et al. 2011, Table 1, from Swed and
+    Eisenhart 1943), and differs from it by one run at some n (20 useful points: table 6 to 16,
     this 6 to 15). The IHI profile uses it only beyond the table's last row.
     """
     size = max(n_useful - 1, 0)

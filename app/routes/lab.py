@@ -40,6 +40,7 @@ def _context(
         "data": data,
         "chart": drawn.view if isinstance(drawn, LabChart) else None,
         "too_few": drawn.too_few if isinstance(drawn, LabChart) else None,
+        "runs_note": drawn.runs_note if isinstance(drawn, LabChart) else None,
         "chart_problem": drawn if isinstance(drawn, str) else None,
         "chart_names": CHART_NAMES,
         "profile_names": PROFILE_NAMES,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from app.catalog.charts import view_of
 from app.catalog.schema import ChartView
 from app.measurement import PROFILES, ChartType, analyse
+from app.measurement.checks import runs_limits_note
 from app.services.lab_input import MIN_POINTS, LabInput
 
 CHART_NAMES = {
@@ -26,6 +27,7 @@ class LabChart:
 
     view: ChartView
     too_few: str | None = None
+    runs_note: str | None = None  # where the runs limits come from: the table or an approximation
 
 
 def too_few_text(present: int) -> str:
@@ -61,4 +63,6 @@ def lab_chart(
         return f"The chart could not be drawn: {exc}"
     reveal = not data.too_few
     view = view_of(result, title or "Your data", annotations or {}, reveal=reveal)
-    return LabChart(view, None if reveal else too_few_text(data.present))
+    if not reveal:
+        return LabChart(view, too_few_text(data.present))
+    return LabChart(view, None, runs_limits_note(result))

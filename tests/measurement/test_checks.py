@@ -132,7 +132,7 @@ def test_parts_are_described_one_by_one() -> None:
 
 def test_runs_limits_note_says_where_the_limits_come_from() -> None:
     assert runs_limits_note(analyse(NOISE, "run", profile=IHI)) == (
-        "Runs expected by chance for 20 useful points: 6 to 16, from the published table "
+        "6 to 16 runs expected by chance for 20 useful points, from the published table "
         "(Perla et al., 2011, Table 1)."
     )
     assert "binomial approximation" in (runs_limits_note(analyse([1, 9] * 25, profile=IHI)) or "")
@@ -148,3 +148,15 @@ def test_signal_options_carry_the_checks_as_feedback() -> None:
     assert options[1].feedback_html.startswith("No trend: the longest stretch")
     assert options[-1].feedback_html == "There is a signal: shift."
     assert len(options) == len(applicable_rules(result)) + 1
+
+
+def test_the_lab_shows_where_the_runs_limits_come_from() -> None:
+    from app.services.lab import lab_chart
+    from app.services.lab_input import parse_lab_input
+
+    data = parse_lab_input(values_text="\n".join(map(str, NOISE)), chart="run", profile="ihi")
+    drawn = lab_chart(data, "Noise")
+    assert not isinstance(drawn, str)
+    assert drawn.runs_note is not None and "from the published table" in drawn.runs_note
+    short = lab_chart(parse_lab_input(values_text="4\n5\n6", chart="run", profile="ihi"), "")
+    assert not isinstance(short, str) and short.runs_note is None  # too short: nothing judged

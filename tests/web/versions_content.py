@@ -54,6 +54,9 @@ def build(root: Path) -> Path:
     charts = modules / f"99-{DRAFT_MODULE}"
     shutil.copytree(modules / "06-run-charts", charts)
     text = (charts / "module.md").read_text()
+    if "\nchangelog:\n" in text:  # the draft module has no changelog of its own
+        head, rest = text[4:].split("\n---\n", 1)
+        text = f"---\n{head[: head.index('changelog:')]}---\n{rest}"
     title = text.split("\n")[1]
     (charts / "module.md").write_text(
         text.replace(title, f"title: {DRAFT_MODULE_TITLE}\nstatus: draft", 1)

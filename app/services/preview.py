@@ -9,14 +9,16 @@ module) are left to `qiskills content check`.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
+
 from app.catalog.errors import ContentWarning
 from app.catalog.loader import NAME, check
+from app.catalog.parse import read_source
 from app.catalog.schema import Lesson, Module
 
 MAX_DRAFT = 200_000  # characters: far beyond any 10-minute lesson
@@ -45,7 +47,7 @@ def preview_lesson(content_dir: Path, module: Module, draft: str) -> Preview:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / source.name
         folder.mkdir()
-        shutil.copyfile(source / "module.md", folder / "module.md")
+        (folder / "module.md").write_text(_without_changelog(source / "module.md"), "utf-8")
         (folder / DRAFT_NAME).write_text(draft.replace("\r\n", "\n"), encoding="utf-8")
         report = check(folder)
     modules, errors = report.modules, report.errors
@@ -59,6 +61,19 @@ def preview_lesson(content_dir: Path, module: Module, draft: str) -> Preview:
         if w.path.name == DRAFT_NAME and w.code in DRAFT_WARNINGS
     ]
     return Preview(modules[0].lesson(DRAFT_NAME.removesuffix(".md")[3:]), [], warnings)
+
+
+def _without_changelog(module_md: Path) -> str:
+    """module.md without its changelog: its entries name the module's lessons, which the draft's
+    folder does not hold (each would be an error), and none of them is about the draft."""
+    text = module_md.read_text(encoding="utf-8")
+    source, _ = read_source(module_md)
+    data = yaml.safe_load(source.front) if source is not None else None
+    if source is None or not isinstance(data, dict) or "changelog" not in data:
+        return text
+    del data["changelog"]
+    front = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+    return f"---\n{front}---\n{source.body}"
 
 
 def warnings_by_module(content_dir: Path, version: str) -> dict[str, list[ContentWarning]]:

@@ -70,3 +70,22 @@ def test_only_educators_and_admins_preview(client, engine) -> None:
     register(client)
     assert client.get("/author").status_code == 403
     assert preview(client, DRAFT).status_code == 403
+
+
+def test_a_module_whose_changelog_names_its_lessons_still_previews_a_draft(tmp_path) -> None:
+    """The draft is checked beside a copy of module.md; the changelog's lessons are not there."""
+    from app.catalog import load_catalog
+    from app.services.preview import preview_lesson
+    from tests.content_builder import MODULE_MD, lesson_md, write_module
+
+    changelog = (
+        "changelog:\n  - date: 2026-12-01\n    lesson: first\n    change: major\n"
+        "    note: A new question.\n"
+    )
+    module_md = MODULE_MD.replace("\n---\nAn introduction", f"\n{changelog}---\nAn introduction")
+    write_module(tmp_path, {"module.md": module_md, "01-first.md": lesson_md()})
+    module = load_catalog(tmp_path).modules[0]
+    assert module.changelog  # the real module keeps its changelog
+    shown = preview_lesson(tmp_path, module, lesson_md(title="A draft", qid="draft-q1"))
+    assert shown.errors == [] and shown.lesson is not None
+    assert shown.lesson.title == "A draft"

@@ -46,6 +46,8 @@ def build(root: Path) -> Path:
     mfi = modules / f"02-{MFI}"
     module_md = (mfi / "module.md").read_text()
     head, rest = module_md[4:].split("\n---\n", 1)
+    if "\nchangelog:\n" in head:  # the module's own changelog gives way to the one above
+        head = head[: head.index("\nchangelog:\n")]
     (mfi / "module.md").write_text(f"---\n{head}\n{CHANGELOG}---\n{rest}")
     lesson = (mfi / "01-three-questions.md").read_text()
     draft = lesson.replace("title: The three questions", "title: A lesson in draft\nstatus: draft")

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from app.catalog import load_catalog
 from app.migrate import upgrade
 from tests.browser.conftest import assert_accessible
-from tests.conftest import CONTENT_DIR
+from tests.conftest import CONTENT_DIR, FIRST_MODULE
 from tests.preview_helpers import preview_server
 
 pytestmark = pytest.mark.browser
@@ -31,7 +31,8 @@ def test_the_open_lesson_follows_its_file_without_a_manual_reload(
 ) -> None:
     content = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, content)  # never edit content/ itself
-    module = load_catalog(content).modules[0]
+    module = load_catalog(content).module(FIRST_MODULE)  # its first question is single-choice
+    assert module is not None
     lesson = module.lessons[0]
     folder = content / "modules" / f"{module.position:02d}-{module.slug}"
     source = folder / f"{lesson.position:02d}-{lesson.slug}.md"

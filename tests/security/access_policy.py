@@ -35,6 +35,7 @@ POLICY: dict[str, str] = {
     "POST /account/details": SIGNED_IN,
     "POST /account/email": SIGNED_IN,
     "POST /account/password": SIGNED_IN,
+    "GET /account/export": SIGNED_IN,
     "GET /admin/users": ADMIN,
     "POST /admin/users/{user_id}/role": ADMIN,
     "POST /admin/users/{user_id}/reset-link": ADMIN,

@@ -63,7 +63,7 @@ def person(
         user = db.exec(select(User).where(User.email == email)).one()
         uid = user.id
         assert uid is not None
-        cohort = Cohort(name=f"Cohort {marker}")
+        cohort = Cohort(name=f"Cohort {secrets.token_hex(4)}")  # a group, not personal
         dataset = Dataset(user_id=uid, title=marker, chart="run", profile="ihi", values_text="1")
         db.add_all([cohort, dataset])
         db.flush()
@@ -71,9 +71,9 @@ def person(
         db.add_all(
             [
                 Attempt(**common, question_id=QUESTION.id, content_version="v", answer="b",
-                        correct=True, form_key=marker),
-                Attempt(**common, question_id=QUESTION.id, content_version="v", answer=marker,
-                        correct=False, form_key=marker + "-2"),
+                        correct=True, form_key=secrets.token_hex(8)),
+                Attempt(**common, question_id=QUESTION.id, content_version="v", answer="a",
+                        correct=False, form_key=secrets.token_hex(8)),
                 LessonProgress(**common, content_version="v"),
                 LessonCompletion(**common, content_version="v", score=80),
                 ScenarioRun(**common, scenario_id="s", content_version="v", reflection=marker),

@@ -5,43 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 
 import httpx
-import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from app.config import Settings
 from app.models import AuditEvent
 from app.privacy.registry import personal
-from tests.privacy.helpers import Person, person
-from tests.web.helpers import register
-from tests.web.supervision_helpers import user_id
-
-
-@pytest.fixture
-def browsers(server_url: str) -> Iterator[tuple[httpx.Client, httpx.Client]]:
-    with (
-        httpx.Client(base_url=server_url, timeout=20) as b,
-        httpx.Client(base_url=server_url, timeout=20) as c,
-    ):
-        yield b, c
-
-
-@pytest.fixture
-def two(
-    client: httpx.Client,
-    browsers: tuple[httpx.Client, httpx.Client],
-    engine: Engine,
-    settings: Settings,
-) -> tuple[Person, Person]:
-    """Two trainees with a row in every personal table, both supervised by a third person."""
-    other, supervisor = browsers
-    partner = user_id(engine, register(supervisor))
-    return person(client, engine, settings, partner, "A"), person(
-        other, engine, settings, partner, "B"
-    )
+from tests.privacy.helpers import Person
 
 
 def test_the_export_holds_every_kind_of_data_and_nothing_of_anothers(

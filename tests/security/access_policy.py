@@ -36,6 +36,8 @@ POLICY: dict[str, str] = {
     "POST /account/email": SIGNED_IN,
     "POST /account/password": SIGNED_IN,
     "GET /account/export": SIGNED_IN,
+    "GET /account/delete": SIGNED_IN,
+    "POST /account/delete": SIGNED_IN,
     "GET /admin/users": ADMIN,
     "POST /admin/users/{user_id}/role": ADMIN,
     "POST /admin/users/{user_id}/reset-link": ADMIN,

@@ -46,12 +46,13 @@ def as_row(obj: SQLModel, omit: Iterable[str] = ()) -> Row:
 def rows_of(
     model: type[SQLModel], where: Callable[[Subject], ColumnElement[bool]], omit: Iterable[str] = ()
 ) -> Exporter:
-    """An exporter of every row of `model` matching `where(subject)`, oldest id first."""
+    """An exporter of every row of `model` matching `where(subject)`, in primary key order."""
     left_out = tuple(omit)
 
     def export(db: Session, subject: Subject) -> list[Row]:
-        found = db.exec(select(model).where(where(subject))).all()
-        return sorted((as_row(r, left_out) for r in found), key=lambda r: str(r.get("id", "")))
+        key = model.__table__.primary_key.columns  # type: ignore[attr-defined]
+        found = db.exec(select(model).where(where(subject)).order_by(*key)).all()
+        return [as_row(r, left_out) for r in found]
 
     return export
 

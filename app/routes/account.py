@@ -19,7 +19,7 @@ router = APIRouter()
 FormStr = Annotated[str, Form()]
 
 
-def _with_password(
+def with_password(
     request: Request, db: DbSession, user: User, field: str, change: Callable[[], dict[str, str]]
 ) -> tuple[dict[str, str], int]:
     """Run a change that checks the account's password, counted like a sign-in attempt: a
@@ -103,7 +103,7 @@ def change_email(
     password: FormStr = "",
 ) -> Response:
     settings = request.app.state.settings
-    errors, status = _with_password(
+    errors, status = with_password(
         request, db, user, "password",
         lambda: accounts.change_email(db, settings, user, email, password),
     )  # fmt: skip
@@ -121,7 +121,7 @@ def change_password(
     new_password: FormStr = "",
 ) -> Response:
     settings = request.app.state.settings
-    errors, status = _with_password(
+    errors, status = with_password(
         request, db, user, "current_password",
         lambda: accounts.change_password(db, settings, user, current_password, new_password),
     )  # fmt: skip

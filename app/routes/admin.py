@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
-from sqlmodel import select
+from sqlalchemy import not_
+from sqlmodel import col, select
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from app.deps import AdminUser, DbSession, RowId
 from app.models import Role, User
+from app.privacy.placeholder import ERASED_DOMAIN
 from app.services.accounts import set_role
 from app.services.links import absolute_url
 from app.services.password_reset import issue_for_admin
@@ -19,7 +21,9 @@ router = APIRouter(prefix="/admin")
 
 
 def _users(db: DbSession) -> list[User]:
-    return list(db.exec(select(User).order_by(User.email)).all())
+    """Every account but the anonymous stand-ins of erased ones (app/privacy/placeholder.py)."""
+    real = not_(col(User.email).endswith("@" + ERASED_DOMAIN))
+    return list(db.exec(select(User).where(real).order_by(User.email)).all())
 
 
 @router.get("/users", response_class=HTMLResponse)

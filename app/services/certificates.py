@@ -180,6 +180,10 @@ class VerifyResult:
 
 def check(settings: Settings, cert: Certificate) -> VerifyResult:
     """Verify a stored certificate: its signature, and that the signed id is its own id."""
+    if cert.revoked_at is not None and not cert.payload:
+        # Its holder deleted their account: the statement (their name) is gone, the id stays so
+        # a check answers "revoked" rather than "unknown". Nothing is shown as stated.
+        return VerifyResult("revoked", cert.id, cert)
     invalid = VerifyResult("invalid", cert.id, cert)
     if not signing.verify(settings, cert.payload.encode("utf-8"), cert.signature):
         return invalid

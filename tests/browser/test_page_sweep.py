@@ -57,6 +57,7 @@ def test_admin_supervisor_and_trainee_pages(
         f"/verify/{cert_id}",
         "/account",
         "/account/supervisors",
+        "/account/delete",
         "/learning",
         "/learning/record",
         "/learning/certificates",

@@ -1,0 +1,125 @@
+"""Every database table, with what it holds about a person: export and erase handlers for each
+table holding personal data, or the reason it holds none. A table missing from here fails
+tests/privacy/test_registry.py, so a new table cannot ship without a decision.
+
+The order is the erase order: the audit trail first (it finds certificates by their holder),
+rows that point at others before those, the account itself last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from sqlmodel import Session, col
+
+from app.models import (
+    Attempt,
+    Certificate,
+    CohortMember,
+    CohortSupervisor,
+    Dataset,
+    DrillAttempt,
+    LessonCompletion,
+    LessonProgress,
+    LoginFailure,
+    ModuleCompletion,
+    Reflection,
+    ScenarioRun,
+    User,
+    UserSession,
+)
+from app.privacy import handlers as h
+from app.privacy.placeholder import Placeholder
+from app.privacy.rows import Exporter, Subject, delete_rows, rows_of
+
+Eraser = Callable[[Session, Subject, Placeholder], int]
+
+
+@dataclass(frozen=True)
+class Personal:
+    """A table with rows about a person. `kept` says what erasure keeps, if anything."""
+
+    export: Exporter
+    erase: Eraser
+    kept: str = ""
+
+
+@dataclass(frozen=True)
+class NotPersonal:
+    reason: str
+
+
+def _by(model, column: str = "user_id") -> tuple[Exporter, Eraser]:  # type: ignore[no-untyped-def]
+    """Rows linked by a user id column: all exported, all deleted."""
+
+    def where(s: Subject):  # type: ignore[no-untyped-def]
+        return col(getattr(model, column)) == s.id
+
+    return rows_of(model, where), delete_rows(model, where)
+
+
+REGISTRY: dict[str, Personal | NotPersonal] = {
+    "audit_event": Personal(
+        h.export_audit,
+        h.erase_audit,
+        kept="each row, for the trail, without the person's id, email or details about them",
+    ),
+    "attempt": Personal(
+        rows_of(Attempt, lambda s: col(Attempt.user_id) == s.id),
+        h.erase_attempts,
+        kept="every answer, moved to an anonymous stand-in, so question statistics add up",
+    ),
+    "certificate": Personal(
+        rows_of(Certificate, lambda s: col(Certificate.user_id) == s.id),
+        h.erase_certificates,
+        kept="the id, revoked at the holder's request, with the signed statement emptied",
+    ),
+    "annotation": Personal(h.export_annotations, h.erase_annotations),
+    "dataset": Personal(*_by(Dataset)),
+    "drill_attempt": Personal(*_by(DrillAttempt)),
+    "lesson_progress": Personal(*_by(LessonProgress)),
+    "lesson_completion": Personal(*_by(LessonCompletion)),
+    "scenario_run": Personal(*_by(ScenarioRun)),
+    "reflection": Personal(*_by(Reflection)),
+    "module_completion": Personal(*_by(ModuleCompletion)),
+    "supervision": Personal(h.export_supervisions, h.erase_supervisions),
+    "invite": Personal(
+        h.export_invites,
+        h.erase_invites,
+        kept="codes the person accepted, still used, no longer saying by whom",
+    ),
+    "cohort_member": Personal(h.export_cohort_members, _by(CohortMember, "trainee_id")[1]),
+    "cohort_supervisor": Personal(
+        h.export_cohort_supervisors, _by(CohortSupervisor, "supervisor_id")[1]
+    ),
+    "password_reset": Personal(h.export_password_resets, h.erase_password_resets),
+    "user_session": Personal(
+        rows_of(UserSession, lambda s: col(UserSession.user_id) == s.id, omit=("token_hash",)),
+        _by(UserSession)[1],
+    ),
+    "login_failure": Personal(
+        h.export_login_failures,
+        delete_rows(LoginFailure, lambda s: col(LoginFailure.email) == s.email),
+    ),
+    "app_user": Personal(
+        rows_of(User, lambda s: col(User.id) == s.id, omit=("password_hash",)),
+        _by(User, "id")[1],
+    ),
+    "lesson_version": NotPersonal("content: which lesson versions were served, to no one"),
+    "cohort": NotPersonal("a group's name such as 'F1 North 2026-27'; members are cohort_member"),
+    "registration_attempt": NotPersonal(
+        "an address and a time for the registration throttle, tied to no account or email,"
+        " kept an hour"
+    ),
+    "alembic_version": NotPersonal("the schema's migration revision"),
+}
+
+
+def personal() -> dict[str, Personal]:
+    return {name: kind for name, kind in REGISTRY.items() if isinstance(kind, Personal)}
+
+
+def unregistered(tables: Iterable[str]) -> set[str]:
+    """Tables with no entry: each must be added before it ships."""
+    return set(tables) - REGISTRY.keys()

@@ -1,0 +1,113 @@
+"""Give a person a row in every table that can hold personal data, each row marked so a test
+can tell whose it is: the marker appears in every free-text field."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import httpx
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from app.config import Settings
+from app.models import (
+    Annotation,
+    Attempt,
+    AuditEvent,
+    Cohort,
+    CohortMember,
+    CohortSupervisor,
+    Dataset,
+    DrillAttempt,
+    Invite,
+    LessonCompletion,
+    LessonProgress,
+    LoginFailure,
+    ModuleCompletion,
+    PasswordReset,
+    Reflection,
+    ScenarioRun,
+    Supervision,
+    User,
+)
+from app.models.content import utcnow
+from app.services.certificates import issue_certificate
+from tests.conftest import course_module
+from tests.web.helpers import register
+
+MODULE = course_module()
+LESSON = MODULE.lessons[0]
+QUESTION = LESSON.questions[0]
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    email: str
+    name: str
+    marker: str
+    certificate: str
+
+
+def person(
+    client: httpx.Client, engine: Engine, settings: Settings, partner: int, tag: str
+) -> Person:
+    """Register (signing `client` in) and fill every personal table; `partner` supervises."""
+    name = f"Dr {tag} Person-{secrets.token_hex(3)}"
+    email = register(client, name=name)
+    marker = f"marker-{tag}-{secrets.token_hex(4)}"
+    with Session(engine) as db:
+        user = db.exec(select(User).where(User.email == email)).one()
+        uid = user.id
+        assert uid is not None
+        cohort = Cohort(name=f"Cohort {secrets.token_hex(4)}")  # a group, not personal
+        dataset = Dataset(user_id=uid, title=marker, chart="run", profile="ihi", values_text="1")
+        db.add_all([cohort, dataset])
+        db.flush()
+        common = {"user_id": uid, "module_slug": MODULE.slug, "lesson_slug": LESSON.slug}
+        db.add_all(
+            [
+                Attempt(**common, question_id=QUESTION.id, content_version="v", answer="b",
+                        correct=True, form_key=secrets.token_hex(8)),
+                Attempt(**common, question_id=QUESTION.id, content_version="v", answer="a",
+                        correct=False, form_key=secrets.token_hex(8)),
+                LessonProgress(**common, content_version="v"),
+                LessonCompletion(**common, content_version="v", score=80),
+                ScenarioRun(**common, scenario_id="s", content_version="v", reflection=marker),
+                Reflection(**common, text=marker),
+                DrillAttempt(user_id=uid, seed=1, profile="ihi", answers="sn", hits=1, misses=0,
+                             false_alarms=0, correct_rejections=1),
+                Annotation(dataset_id=dataset.id, point_index=0, text=marker),
+                Supervision(supervisor_id=partner, trainee_id=uid),
+                Invite(code=f"I{secrets.token_hex(6)}", supervisor_id=partner, used_by=uid,
+                       used_at=utcnow(), expires_at=utcnow() + timedelta(days=1),
+                       invitee_name=name, invitee_email=email),
+                Invite(code=f"S{secrets.token_hex(6)}", supervisor_id=uid,
+                       expires_at=utcnow() + timedelta(days=1), invitee_name=marker),
+                CohortMember(cohort_id=cohort.id, trainee_id=uid),
+                CohortSupervisor(cohort_id=cohort.id, supervisor_id=uid),
+                PasswordReset(token_hash=secrets.token_hex(32), user_id=uid,
+                              expires_at=utcnow() + timedelta(hours=1)),
+                LoginFailure(email=email, address="192.0.2.1"),
+                AuditEvent(actor_id=uid, actor_role="trainee", action="email_changed",
+                           scope=f"user:{uid}", detail=f"old-{marker}@example.org -> {email}"),
+                AuditEvent(actor_id=partner, actor_role="supervisor", action="forbidden",
+                           scope=f"trainee:{uid}", detail="answered 404"),
+            ]
+        )  # fmt: skip
+        completion = ModuleCompletion(
+            user_id=uid,
+            module_slug=MODULE.slug,
+            module_version=MODULE.version,
+            lesson_versions=json.dumps({lesson.slug: lesson.version for lesson in MODULE.lessons}),
+            score=90,
+            pass_mark=MODULE.pass_mark,
+        )
+        db.add(completion)
+        db.commit()
+        db.refresh(completion)
+        cert = issue_certificate(db, settings, user, MODULE, completion)
+    return Person(uid, email, name, marker, cert.id)

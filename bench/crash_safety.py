@@ -9,7 +9,7 @@ end every answer that got a 2xx must be stored with its learner, question and an
 A learner whose post got no reply (the kill) sends the same form again, with the same form_key,
 once the server is back, as a browser retry would: the form_key keeps it to one row.
 
-    .venv/bin/python -m bench.crash_safety [--postgres] [--kills 20] [--clients 8] [--workers 2]
+    .venv/bin/python -m bench.crash_safety [--backend sqlite|postgresql] [--kills 20] [--workers 2]
 
 tests/deploy/test_crash_safety.py runs the same check in CI (fewer kills).
 """
@@ -42,7 +42,7 @@ from app.migrate import upgrade
 from bench.harness import ROOT, csrf, free_port
 from bench.scenarios import signed_in_client
 from bench.seeding import add_users
-from tests.databases import fresh_database
+from tests.databases import BACKENDS, fresh_database
 
 SECRET = "crash-safety-secret-the-same-for-every-restart-0123456789"
 
@@ -331,30 +331,40 @@ def run(database_url: str, kills: int, clients: int, workers: int,
 
 
 @contextmanager
-def crash_database(postgres: bool) -> Iterator[str]:
+def crash_database(backend: str) -> Iterator[str]:
     """A fresh, migrated SQLite file or PostgreSQL database, dropped afterwards."""
     with ExitStack() as stack:
-        if postgres and not os.environ.get("QI_TEST_DATABASE_URL"):
-            sys.exit("PostgreSQL needs a server: run `make bench-crash BENCH_ARGS=--postgres`")
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        url = stack.enter_context(fresh_database("postgresql" if postgres else "sqlite", tmp))
+        url = stack.enter_context(fresh_database(backend, tmp))
         upgrade(url)
         yield url
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--postgres", action="store_true", help="run against PostgreSQL")
+    parser.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        help="one backend only (default: SQLite, then PostgreSQL when QI_TEST_DATABASE_URL is set)",
+    )
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--clients", type=int, default=8, help="learners posting at once")
     parser.add_argument("--workers", type=int, default=2, help="server processes")
     parser.add_argument("--max-delay", type=float, default=1.0, help="seconds of load, at most")
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args()
-    with crash_database(args.postgres) as url:
-        report = run(url, args.kills, args.clients, args.workers, args.max_delay, args.seed)
-    print("\n".join(report.lines()))
-    return 0 if report.ok else 1
+    backends = [args.backend] if args.backend else ["sqlite"]
+    if not args.backend and os.environ.get("QI_TEST_DATABASE_URL"):
+        backends.append("postgresql")
+    if "postgresql" in backends and not os.environ.get("QI_TEST_DATABASE_URL"):
+        sys.exit("PostgreSQL needs a server: run `make bench-crash`")
+    failed = False
+    for backend in backends:
+        with crash_database(backend) as url:
+            report = run(url, args.kills, args.clients, args.workers, args.max_delay, args.seed)
+        print("\n".join(report.lines()), flush=True)
+        failed |= not report.ok
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

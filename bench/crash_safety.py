@@ -35,6 +35,7 @@ from statistics import median
 
 import httpx
 from sqlalchemy import Engine, make_url, text
+from sqlalchemy.exc import DBAPIError
 
 from app.catalog import Catalog, load_catalog
 from app.db import make_engine
@@ -168,29 +169,36 @@ def kill(process: subprocess.Popen) -> None:
 
 def database_problems(engine: Engine, url: str) -> list[str]:
     """What is wrong with the database after a kill; [] when nothing is."""
-    problems: list[str] = []
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        # A plain connection of its own, as a restarted server would open the file after a kill.
-        with sqlite3.connect(str(parsed.database)) as conn:
-            result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-            if result != ["ok"]:
-                problems += [f"integrity_check: {line}" for line in result[:5]]
-            foreign = conn.execute("PRAGMA foreign_key_check").fetchall()
-            problems += [f"foreign_key_check: {row}" for row in foreign[:5]]
+    try:
+        problems = (
+            sqlite_problems(str(parsed.database)) if parsed.get_backend_name() == "sqlite" else []
+        )
+        with engine.connect() as conn:
+            # record_attempt writes the answer and its lesson's progress row in one transaction.
+            orphans = conn.execute(
+                text(
+                    "SELECT count(*) FROM attempt a WHERE NOT EXISTS (SELECT 1 FROM"
+                    " lesson_progress p WHERE p.user_id = a.user_id"
+                    " AND p.module_slug = a.module_slug AND p.lesson_slug = a.lesson_slug)"
+                )
+            ).scalar_one()
+    except (sqlite3.DatabaseError, DBAPIError) as exc:  # e.g. "disk image is malformed"
+        return [f"unreadable: {exc}"]
+    return problems + ([f"{orphans} answers without their progress row"] if orphans else [])
+
+
+def sqlite_problems(path: str) -> list[str]:
+    """integrity_check and foreign_key_check, on a plain connection of its own, as a restarted
+    server opens the file after a kill (recovering the WAL)."""
+    conn = sqlite3.connect(path)
+    try:
+        result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        foreign = conn.execute("PRAGMA foreign_key_check").fetchall()
+    finally:
         conn.close()
-    with engine.connect() as conn:
-        # record_attempt writes the answer and the lesson's progress row in one transaction.
-        orphans = conn.execute(
-            text(
-                "SELECT count(*) FROM attempt a WHERE NOT EXISTS (SELECT 1 FROM lesson_progress p"
-                " WHERE p.user_id = a.user_id AND p.module_slug = a.module_slug"
-                " AND p.lesson_slug = a.lesson_slug)"
-            )
-        ).scalar_one()
-        if orphans:
-            problems.append(f"{orphans} answers without their progress row")
-    return problems
+    problems = [f"integrity_check: {line}" for line in result[:5]] if result != ["ok"] else []
+    return problems + [f"foreign_key_check: {row}" for row in foreign[:5]]
 
 
 def stored_answers(engine: Engine) -> dict[str, Answer]:

@@ -145,7 +145,7 @@ def server_process(env: dict[str, str], port: int, workers: int) -> Iterator[sub
         command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, start_new_session=True
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120  # two workers on two busy cores can take 40 s
         while True:
             try:
                 if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:

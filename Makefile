@@ -29,7 +29,7 @@ if not free(port):
 endef
 export PORT_CHECK
 
-.PHONY: run port-free test bench bench-scale lint format migrate check css clean lock
+.PHONY: run port-free test bench bench-scale bench-crash lint format migrate check css clean lock
 
 # Every package comes pinned, with its hashes, from requirements.lock (`make lock` rewrites it
 # from pyproject.toml); the project itself is installed on top without resolving anything.
@@ -75,6 +75,10 @@ bench: $(STAMP)
 ## bench-scale: the lesson page on an empty database and on 10,000 trainees with 2M answers
 bench-scale: $(STAMP)
 	bash .ci/services.sh $(BIN)/python -m bench.scale $(BENCH_ARGS)
+
+## bench-crash: SIGKILL the server 20 times during an answer load; every 2xx answer must be stored
+bench-crash: $(STAMP)
+	bash .ci/services.sh $(BIN)/python -m bench.crash_safety $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -32,6 +32,9 @@ def make_engine(database_url: str) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # In WAL mode a commit is in the WAL file (the OS's cache) before it returns, so a killed
+        # process loses no confirmed answer (bench/crash_safety.py); only a power cut can undo
+        # the last commits. FULL would fsync at every commit, under SQLite's one write lock.
         cursor.execute("PRAGMA synchronous=NORMAL")
         # 512 KiB of page cache per connection, not SQLite's 2 MiB: a worker keeps up to 50
         # pooled connections, and the operating system caches the file for all of them anyway.

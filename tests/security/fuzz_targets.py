@@ -134,9 +134,10 @@ def crawl(
             continue
         fetched[target.key] += 1
         response = client.get(url)
-        if response.status_code != 200 or "html" not in response.headers.get("content-type", ""):
-            continue
-        for link in read_page(targets, response.text):
+        links = [response.headers.get("location", "")] if response.is_redirect else []
+        if response.status_code == 200 and "html" in response.headers.get("content-type", ""):
+            links = read_page(targets, response.text)
+        for link in (link for link in links if link.startswith("/")):
             if link not in seen:
                 seen.add(link)
                 queue.append(link)

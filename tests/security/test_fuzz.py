@@ -10,6 +10,7 @@ reproducible; the number of requests is printed (and recorded as the `requests` 
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -28,17 +29,17 @@ from app.config import Settings
 from app.deps import SESSION_COOKIE
 from app.main import create_app
 from app.models import Role
-from app.services.supervision import start_supervision
+from app.services import supervision
 from tests.conftest import _empty_learner_tables
 from tests.security.access_policy import POLICY
 from tests.security.fuzz_targets import Target, crawl, routes
 from tests.security.test_access_matrix import SAMPLE, expected
 from tests.web.helpers import csrf, register
-from tests.web.supervision_helpers import finish_module, set_role, user_id
+from tests.web.supervision_helpers import accept, finish_module, invite_code, set_role, user_id
 from tests.web.test_lab import lab_form
 
 ROLES = ("anonymous", "trainee", "supervisor", "educator", "admin")
-EXAMPLES = 8  # per route and role; raise locally to search harder
+EXAMPLES = int(os.environ.get("QI_FUZZ_EXAMPLES", "8"))  # per route and role; more searches harder
 LIMIT = 1024 * 1024  # the app's body limit (app/security/limits.py)
 SIGNS_OUT = {"POST /logout"}  # fuzzed only while signed out, so the others stay signed in
 
@@ -122,14 +123,15 @@ def short(seen: set[str]) -> st.SearchStrategy[str]:
 
 
 def path(target: Target) -> st.SearchStrategy[str]:
-    """A real address of the route, or one with some parameters replaced by garbage."""
+    """A real address of the route (half the time), else one with parameters replaced by garbage."""
     real = sorted(target.seen_paths) or [fill(target.template, {})]
     if not target.path_params:
         return st.sampled_from(real)
     garbage = {name: st.one_of(st.none(), short(set())) for name in target.path_params}
-    return st.tuples(st.sampled_from(real), st.fixed_dictionaries(garbage)).map(
+    broken = st.tuples(st.sampled_from(real), st.fixed_dictionaries(garbage)).map(
         lambda pair: fill(target.template, pair[1], pair[0])
     )
+    return st.one_of(st.sampled_from(real), broken)
 
 
 def fill(template: str, values: dict[str, str | None], real: str | None = None) -> str:
@@ -229,6 +231,7 @@ def get_attempt(fuzzer: Fuzzer, target: Target, role: str, http: httpx.Client): 
 class Cast:
     clients: dict[str, httpx.Client]
     emails: dict[str, str]
+    extra_pages: list[str]  # addresses no page links to (a reset link arrives by email)
 
     def reset(self, engine: Engine) -> None:
         """Undo what a fuzzed request may have changed about the people themselves: an admin's
@@ -240,27 +243,38 @@ class Cast:
 
 @pytest.fixture(scope="module")
 def cast(server_url: str, engine: Engine) -> Iterator[Cast]:
-    """One client per role, each owning something (a dataset with a note, a supervision, a
-    cohort, a certificate) so that real ids appear on their pages."""
+    """One client per role, each owning something (a dataset with a note, a supervision in a
+    cohort, a pending invitation, a certificate, a module below the pass mark, a reset link for
+    someone else) so that real ids, and the forms that need them, appear on their pages."""
     clients = {role: httpx.Client(base_url=server_url, timeout=30) for role in ROLES}
     emails = {}
     for role, http in clients.items():
         if role != "anonymous":
             emails[role] = register(http)
             set_role(engine, emails[role], Role(role))
-    trainee, admin = clients["trainee"], clients["admin"]
+    trainee, boss, admin = clients["trainee"], clients["supervisor"], clients["admin"]
     saved = trainee.post("/lab/datasets", data=lab_form(trainee, title="Falls"))
     assert saved.status_code == 303, saved.text[:300]
     note = {"csrf_token": csrf(trainee, "/lab"), "point": "2", "text": "PDSA 1"}
     trainee.post(f"{saved.headers['location']}/annotations", data=note)
     with Session(engine) as db:
-        start_supervision(
-            db, user_id(engine, emails["supervisor"]), user_id(engine, emails["trainee"])
-        )
-    cohort = {"csrf_token": csrf(admin, "/admin/supervision"), "cohort_name": "Ward 9"}
-    admin.post("/admin/cohorts", data=cohort)
+        cohort, _ = supervision.create_cohort(db, "Ward 9")
+        assert cohort is not None
+        supervision.add_to_cohort(db, cohort.id, emails["trainee"], as_supervisor=False)
+        supervision.add_to_cohort(db, cohort.id, emails["supervisor"], as_supervisor=True)
+    assert accept(trainee, invite_code(boss)).status_code == 303
+    invite_code(boss)  # left pending: its cancel form
     finish_module(trainee)
-    yield Cast(clients, emails)
+    finish_module(boss, wrong_first=1000)  # below the pass mark: a retake form
+    with httpx.Client(base_url=server_url) as other:
+        victim = user_id(engine, register(other))
+    issued = admin.post(
+        f"/admin/users/{victim}/reset-link", data={"csrf_token": csrf(admin, "/admin/users")}
+    )
+    reset = re.search(r"/password/reset/[\w-]+", issued.text)
+    assert reset, issued.text[:300]
+    extra_pages = [reset.group(0)]
+    yield Cast(clients, emails, extra_pages)
     for http in clients.values():
         http.close()
     _empty_learner_tables(engine)
@@ -278,9 +292,26 @@ def allowed_roles(key: str) -> list[str]:
 def targets(settings: Settings, cast: Cast) -> dict[str, Target]:
     found = routes(create_app(settings))
     starts = sorted({fill(t.template, {}) for t in found.values() if t.method == "GET"})
+    starts += cast.extra_pages
     for role, http in cast.clients.items():  # the trainee reads every lesson; others a few
         crawl(found, http, starts, per_route=40 if role == "trainee" else 3)
+    scenario = found["GET /modules/{module_slug}/{lesson_slug}/scenarios/{scenario_id}"]
+    ending = play_to_an_end(cast.clients["trainee"], sorted(scenario.seen_paths)[0])
+    crawl(found, cast.clients["trainee"], [ending])  # its debrief: restart and reflection
     return found
+
+
+def play_to_an_end(http: httpx.Client, url: str) -> str:
+    """Take the first choice at every step of a scenario until its ending; returns its url."""
+    for _ in range(40):
+        page = http.get(url).text
+        step = re.search(r'name="step" value="(\d+)"', page)
+        choice = re.search(r'name="choice" value="(\d+)"', page)
+        if not (step and choice):
+            return url
+        data = {"csrf_token": csrf(http, url), "step": step.group(1), "choice": choice.group(1)}
+        http.post(f"{url}/choose", data=data)
+    raise AssertionError(f"no ending after 40 choices in {url}")
 
 
 def report(fuzzer: Fuzzer, what: str, record_property, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -325,3 +356,20 @@ def test_a_refused_form_is_the_apps_own_page_not_json(client: httpx.Client) -> N
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("text/html")
     assert "Something was wrong with that request" in response.text
+
+
+def test_the_forms_are_found_by_walking_the_pages(targets: dict[str, Target]) -> None:
+    """Routes that read the form themselves declare no fields: the crawl must find them, and
+    every POST route must be reached at a real address or declare what it takes."""
+    fields = {key: t.form_fields for key, t in targets.items() if t.method == "POST"}
+    assert {"seed", "chart-1"} <= fields["POST /lab/drill"]
+    assert {"answer", "form_key"} <= fields[
+        "POST /modules/{module_slug}/{lesson_slug}/questions/{question_id}"
+    ]
+    scenario = "POST /modules/{module_slug}/{lesson_slug}/scenarios/{scenario_id}"
+    assert {"step", "choice"} <= fields[f"{scenario}/choose"]
+    unseen = {
+        k for k, t in targets.items() if t.method == "POST" and t.path_params and not t.seen_paths
+    }
+    # "Redo" is offered only when a lesson changed after it was completed.
+    assert unseen == {"POST /modules/{module_slug}/{lesson_slug}/redo"}, "fuzzed at made-up ids"

@@ -2,10 +2,11 @@
 every route, as an anonymous visitor, a trainee, a supervisor, an educator and an admin, on a
 live server: never a server error, and a refused form is the app's own page, never bare JSON.
 
-The routes come from the app (tests/security/fuzz_targets.py): FastAPI's declared parameters,
-plus the fields of the forms and the query names of the links on every page the people can reach.
-A new route or form is fuzzed without editing this file. Examples are derandomized, so a run is
-reproducible; the number of requests is printed (and recorded as the `requests` property).
+The routes come from the app (tests/security/fuzz_targets.py): the parameters each declares (its
+OpenAPI schema, built in memory), plus the fields of the forms and the query names of the links on
+every page the people can reach. A new route or form is fuzzed without editing this file. Examples
+are derandomized, so a run is reproducible; the number of requests is printed (and recorded as the
+`requests` property). QI_FUZZ_EXAMPLES=40 searches harder (about five times as long).
 """
 
 from __future__ import annotations

@@ -135,7 +135,9 @@ def add_error_pages(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
             return learn.not_found(request)
-        if exc.status_code in (403, 405, 409):
+        if 400 <= exc.status_code < 500:  # a person's mistake: a page, never bare JSON
             context = {"status": exc.status_code, "reason": exc.detail}
-            return render(request, "pages/error.html", context, status_code=exc.status_code)
+            response = render(request, "pages/error.html", context, status_code=exc.status_code)
+            response.headers.update(exc.headers or {})
+            return response
         return await http_exception_handler(request, exc)

@@ -28,6 +28,7 @@ from app.models import LoginFailure, RegistrationAttempt
 from app.models.content import as_utc, utcnow
 
 BACKOFF_CAP_SECONDS = 60
+EMAIL_MAX = 254  # login_failure.email
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ class Attempt:
 
 
 def begin_attempt(db: Session, email: str, address: str, settings: Settings) -> Attempt:
+    # No account's address is longer than the column (254): a longer one is counted clipped,
+    # never refused by PostgreSQL with a 500 (SQLite does not enforce the length).
+    email = email[:EMAIL_MAX]
     now = utcnow()
     since = now - timedelta(minutes=settings.login_window_minutes)
     db.exec(delete(LoginFailure).where(col(LoginFailure.at) < since))  # keep the table small

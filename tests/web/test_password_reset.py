@@ -160,6 +160,31 @@ def test_at_most_three_emails_a_quarter_of_an_hour_silently(
     inbox.wait_for(4)
 
 
+def test_simultaneous_requests_send_at_most_three_emails(
+    mail: tuple[Inbox, Settings, str], web: httpx.Client, engine: Engine
+) -> None:
+    """Each request stores its link before it counts, so a burst cannot slip past the limit."""
+    inbox, settings, _ = mail
+    email = register(web)
+    start = threading.Barrier(10)
+
+    def ask() -> None:
+        start.wait()
+        password_reset.request_by_email(engine, settings, email, lambda path: path)
+
+    threads = [threading.Thread(target=ask) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    time.sleep(0.5)
+    with Session(engine) as db:
+        stored = len(db.exec(select(PasswordReset)).all())
+    # Requests that all commit before any counts may all be refused (as with sign-in); never more.
+    assert len(inbox.messages) <= 3
+    assert stored == len(inbox.messages)  # a refused request leaves no link behind
+
+
 def test_a_link_lasts_one_hour(web: httpx.Client, engine: Engine) -> None:
     email = register(web)
     token = issue_token(engine, email)

@@ -151,7 +151,7 @@ def play(
     step_text = request.query_params.get("step", "")
     here = current
     if step_text:
-        if not step_text.isdigit() or int(step_text) > len(full):
+        if not (step_text.isascii() and step_text.isdigit()) or int(step_text) > len(full):
             return RedirectResponse(f"{url}?step={len(full)}", status_code=303)
         here = engine.replay(scenario, full[: int(step_text)])
     view = PlayerView(
@@ -173,7 +173,8 @@ def choose(
     url = _url(module, lesson, scenario)
     step_text, index_text = str(form.get("step") or ""), str(form.get("choice") or "")
     anonymous = _anonymous_path(str(form.get("path") or "")) if user is None else ()
-    if not (step_text.isdigit() and index_text.isdigit()) or anonymous is None:
+    digits = (step_text + index_text).isascii() and step_text.isdigit() and index_text.isdigit()
+    if not digits or anonymous is None:
         return _conflict(request, db, user, module, lesson, scenario, url, "Choose an answer.", 422)
     step, index = int(step_text), int(index_text)
     try:

@@ -145,7 +145,9 @@ def parse_run(text: str) -> tuple[int, ...]:
     if not text.strip():
         return ()
     parts = text.split(",")
-    if len(parts) > 500 or not all(p.strip().isdigit() and len(p.strip()) <= 3 for p in parts):
+    if len(parts) > 500 or not all(
+        p.strip().isascii() and p.strip().isdigit() and len(p.strip()) <= 3 for p in parts
+    ):
         raise ValueError(f"not a run: {text[:40]!r}")
     return tuple(int(p) for p in parts)
 

@@ -31,7 +31,7 @@ class RequestLimitsMiddleware:
             return
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.max_body:
+        if declared.isascii() and declared.isdigit() and int(declared) > self.max_body:
             await self._refuse(scope, send, 413, "size")
             return
         body, more = [], True

@@ -228,7 +228,7 @@ def _point_numbers(text: str) -> list[int] | str:
     for cell in _POINT_LIST.split(text.strip()):
         if not cell:
             continue
-        if not cell.isdigit():
+        if not (cell.isascii() and cell.isdigit()):  # int() refuses '²'
             return f"“{_shown(cell)}” is not a point number: use whole numbers, like 12"
         out.append(int(cell))
     return out

@@ -42,3 +42,13 @@ def test_odd_digits_in_a_supervisors_query_never_give_500(
     assert scope.status_code == 422
     invite = post(client, "/supervise/invites", {"cohort": "²"}, page="/supervise")
     assert invite.status_code < 500
+
+
+def test_odd_digits_in_the_labs_point_numbers_are_named_not_a_500(client: httpx.Client) -> None:
+    register(client)
+    for field in ("freeze", "parts", "exclude"):
+        page = "/lab"
+        data = {"values": "\n".join(str(v) for v in range(1, 21)), field: "²"}
+        response = post(client, "/lab", {**data, "chart": "run", "profile": "ihi"}, page=page)
+        assert response.status_code == 422, field
+        assert "is not a point number" in response.text

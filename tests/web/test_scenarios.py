@@ -260,3 +260,13 @@ def test_the_supervisor_sees_the_reflection_escaped_and_no_one_else_does(
         set_role(sc_engine, other_email, Role.trainee)
         assert "Ask</b>" not in other.get("/learning/record").text
         assert "the consultant &amp; listen" not in other.get(PLAYER).text
+
+
+def test_digits_int_refuses_are_a_clear_answer_not_a_500(sc: httpx.Client) -> None:
+    """'²' passes str.isdigit() but not int(): the player treats it as no step at all."""
+    register(sc)
+    assert sc.get(f"{PLAYER}?step=²").status_code < 500
+    data = {"csrf_token": csrf(sc, PLAYER), "step": "²", "choice": "0"}
+    assert sc.post(f"{PLAYER}/choose", data=data).status_code == 422
+    data = {"csrf_token": csrf(sc, PLAYER), "step": "0", "choice": "³"}
+    assert sc.post(f"{PLAYER}/choose", data=data).status_code == 422

@@ -162,6 +162,8 @@ def test_invitations_and_cohorts_come_back_inert(
     boss = httpx.Client(base_url=server_url)
     boss_email = register(boss)
     set_role(engine, boss_email, Role.supervisor)
+    visitor = httpx.Client(base_url=server_url)
+    renames = 0
     for n, payload in enumerate(PAYLOADS):
         renamed = post(
             boss,
@@ -199,11 +201,22 @@ def test_invitations_and_cohorts_come_back_inert(
                 f"/supervise/trainees/{user_id(engine, trainee_email)}"
             ).text,
             "code typed back": trainee.get(f"/invite/{payload}").text,
+            "sign-in from the link": visitor.get("/login", params={"next": f"/invite/{code}"}).text,
+            "register from the link": visitor.get(
+                "/register", params={"next": f"/invite/{code}"}
+            ).text,
         }
+        renames += renamed.status_code == 303
+        if renamed.status_code == 303:  # the supervisor's name is the payload: shown as typed
+            assert payload in unescape(pages["invitation page"]), payload
+            assert payload in unescape(pages["sign-in from the link"]), payload
+        assert payload in unescape(pages["supervisor's dashboard"]), payload  # invitee, cohort
         assert_inert(pages, payload)
         assert_exports_safe(boss, payload)
+    assert renames >= len(PAYLOADS) - 3  # most fit the account's fields
     boss.close()
     admin.close()
+    visitor.close()
 
 
 def scenario_url() -> str:

@@ -3,7 +3,6 @@ can tell whose it is: the marker appears in every free-text field."""
 
 from __future__ import annotations
 
-import json
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -26,7 +25,6 @@ from app.models import (
     LessonCompletion,
     LessonProgress,
     LoginFailure,
-    ModuleCompletion,
     PasswordReset,
     Reflection,
     ScenarioRun,
@@ -34,9 +32,9 @@ from app.models import (
     User,
 )
 from app.models.content import utcnow
-from app.services.certificates import issue_certificate
 from tests.conftest import course_module
 from tests.web.helpers import register
+from tests.web.supervision_helpers import pass_and_certify
 
 MODULE = course_module()
 LESSON = MODULE.lessons[0]
@@ -98,16 +96,5 @@ def person(
                            scope=f"trainee:{uid}", detail="answered 404"),
             ]
         )  # fmt: skip
-        completion = ModuleCompletion(
-            user_id=uid,
-            module_slug=MODULE.slug,
-            module_version=MODULE.version,
-            lesson_versions=json.dumps({lesson.slug: lesson.version for lesson in MODULE.lessons}),
-            score=90,
-            pass_mark=MODULE.pass_mark,
-        )
-        db.add(completion)
-        db.commit()
-        db.refresh(completion)
-        cert = issue_certificate(db, settings, user, MODULE, completion)
+        cert = pass_and_certify(db, settings, user)
     return Person(uid, email, name, marker, cert.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import httpx
@@ -9,7 +10,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.catalog import load_catalog
-from app.models import Role, User
+from app.config import Settings
+from app.models import Certificate, ModuleCompletion, Role, User
+from app.services.certificates import issue_certificate
 from tests.conftest import CONTENT_DIR, course_module
 from tests.web.helpers import csrf, post, register
 
@@ -66,3 +69,19 @@ def finish_module(client: httpx.Client, module=MODULE, wrong_first: int = 0) -> 
             )
         last = client.post(f"{url}/complete", data={"csrf_token": csrf(client, url)})
     return last
+
+
+def pass_and_certify(db: Session, settings: Settings, user: User) -> Certificate:
+    """A passed completion of MODULE, recorded as the learning code does, and its certificate."""
+    completion = ModuleCompletion(
+        user_id=user.id,
+        module_slug=MODULE.slug,
+        module_version=MODULE.version,
+        lesson_versions=json.dumps({lesson.slug: lesson.version for lesson in MODULE.lessons}),
+        score=90,
+        pass_mark=MODULE.pass_mark,
+    )
+    db.add(completion)
+    db.commit()
+    db.refresh(completion)
+    return issue_certificate(db, settings, user, MODULE, completion)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 import re
 from collections.abc import Iterator
 
@@ -21,6 +20,7 @@ from app.models import AuditEvent, Certificate, ModuleCompletion, Role, User
 from app.services.certificates import issue_certificate
 from tests.conftest import CONTENT_DIR, course_module
 from tests.web.helpers import post, register
+from tests.web.supervision_helpers import pass_and_certify
 from tests.web.test_permissions import set_role
 
 CATALOG = load_catalog(CONTENT_DIR)
@@ -39,18 +39,7 @@ def issue(engine: Engine, settings: Settings, email: str) -> str:
     """Record a completion for the user, as the learning code will, and issue its certificate."""
     with Session(engine) as db:
         user = db.exec(select(User).where(User.email == email)).one()
-        completion = ModuleCompletion(
-            user_id=user.id,
-            module_slug=MODULE.slug,
-            module_version=MODULE.version,
-            lesson_versions=json.dumps({lesson.slug: lesson.version for lesson in MODULE.lessons}),
-            score=90,
-            pass_mark=MODULE.pass_mark,
-        )
-        db.add(completion)
-        db.commit()
-        db.refresh(completion)
-        return issue_certificate(db, settings, user, MODULE, completion).id
+        return pass_and_certify(db, settings, user).id
 
 
 def html(text: str) -> str:

@@ -1,0 +1,61 @@
+"""Route dependencies for every `/projects/{project_id}/...` route: see it, edit it, lead it.
+
+A project the user may not see is a 404 (it does not exist, for them) and an audit row; a
+project they may see but not change is a 403, also audited.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from app.deps import CurrentUser, DbSession, RowId
+from app.services import audit
+from app.services.projects.access import ProjectAccess, project_access
+
+
+def _refuse(request: Request, db: DbSession, user: CurrentUser, status: int) -> HTTPException:
+    audit.refused(db, user, f"{request.method} {request.url.path}", status)
+    return HTTPException(status_code=status)
+
+
+def seen_project(
+    request: Request, project_id: RowId, user: CurrentUser, db: DbSession
+) -> ProjectAccess:
+    found = project_access(db, user, project_id)
+    if found is None:
+        raise _refuse(request, db, user, 404)
+    return found
+
+
+ProjectSeen = Annotated[ProjectAccess, Depends(seen_project)]
+
+
+def edited_project(
+    request: Request, access: ProjectSeen, user: CurrentUser, db: DbSession
+) -> ProjectAccess:
+    if not access.can_edit:
+        raise _refuse(request, db, user, 403)
+    return access
+
+
+def led_project(
+    request: Request, access: ProjectSeen, user: CurrentUser, db: DbSession
+) -> ProjectAccess:
+    if not access.is_lead:
+        raise _refuse(request, db, user, 403)
+    return access
+
+
+def attested_project(
+    request: Request, access: ProjectSeen, user: CurrentUser, db: DbSession
+) -> ProjectAccess:
+    if not access.can_attest:
+        raise _refuse(request, db, user, 403)
+    return access
+
+
+ProjectEdit = Annotated[ProjectAccess, Depends(edited_project)]
+ProjectLead = Annotated[ProjectAccess, Depends(led_project)]
+ProjectAttest = Annotated[ProjectAccess, Depends(attested_project)]

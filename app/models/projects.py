@@ -242,7 +242,8 @@ class EvidencePack(SQLModel, table=True):
         default=None, foreign_key="app_user.id", ondelete="SET NULL"
     )
     generated_at: datetime = Field(default_factory=utcnow)
-    content_sha256: str = Field(max_length=64)  # of the canonical JSON of the pack's content
+    content: str  # the canonical JSON of the pack's content, so the same PDF can be rebuilt
+    content_sha256: str = Field(max_length=64)  # of `content`
     pdf_sha256: str = Field(max_length=64)
     json_sha256: str = Field(max_length=64)
     signature: str = Field(max_length=200)  # Ed25519 over the three hashes and the id

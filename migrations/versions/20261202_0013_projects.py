@@ -75,6 +75,7 @@ def upgrade() -> None:
         sa.Column("project_id", sa.Integer(), nullable=False),
         sa.Column("generated_by_id", sa.Integer(), nullable=True),
         sa.Column("generated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("content", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("content_sha256", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("pdf_sha256", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("json_sha256", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),

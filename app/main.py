@@ -32,6 +32,8 @@ from app.routes import (
     lab,
     learn,
     privacy,
+    project_measures,
+    project_pdsa,
     quiz,
     scenarios,
     supervise,
@@ -58,6 +60,8 @@ ROUTERS = (
     admin_supervision.router,
     author.router,
     scenarios.router,
+    project_measures.router,
+    project_pdsa.router,
 )
 
 

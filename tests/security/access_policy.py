@@ -84,4 +84,20 @@ POLICY: dict[str, str] = {
     "POST /modules/{module_slug}/{lesson_slug}/scenarios/{scenario_id}/restart": SIGNED_IN,
     "POST /modules/{module_slug}/{lesson_slug}/scenarios/{scenario_id}/reflection": SIGNED_IN,
     "GET /healthz": PUBLIC,
+    # Projects: measures and PDSA cycles (proj-data). The project's own gate (team or the lead's
+    # supervisors, else 404) is inside the route: here every signed-in person reaches it.
+    "GET /projects/{project_id}/measures": SIGNED_IN,
+    "POST /projects/{project_id}/measures": SIGNED_IN,
+    "GET /projects/{project_id}/measures/{measure_id}": SIGNED_IN,
+    "POST /projects/{project_id}/measures/{measure_id}": SIGNED_IN,
+    "POST /projects/{project_id}/measures/{measure_id}/data": SIGNED_IN,
+    "POST /projects/{project_id}/measures/{measure_id}/points": SIGNED_IN,
+    "GET /projects/{project_id}/pdsa": SIGNED_IN,
+    "POST /projects/{project_id}/pdsa": SIGNED_IN,
+    "GET /projects/{project_id}/pdsa/{cycle_id}": SIGNED_IN,
+    "POST /projects/{project_id}/pdsa/{cycle_id}/plan": SIGNED_IN,
+    "POST /projects/{project_id}/pdsa/{cycle_id}/do": SIGNED_IN,
+    "POST /projects/{project_id}/pdsa/{cycle_id}/study": SIGNED_IN,
+    "POST /projects/{project_id}/pdsa/{cycle_id}/act": SIGNED_IN,
+    "POST /projects/{project_id}/pdsa/{cycle_id}/next": SIGNED_IN,
 }

@@ -254,7 +254,7 @@ def test_pdsa_cycles_are_marked_on_dated_charts_and_explained_otherwise(client, 
 def test_strangers_get_404_and_an_audit_row(client, server_url, engine) -> None:
     pid = project_for(engine, register(client))
     url = add_measure(client, pid)
-    other_pid = project_for(engine, register(client), title="Falls")  # the client now leads both
+    other_pid = project_for(engine, register(client), title="Falls")  # now signed in as its lead
     assert (
         client.get(f"/projects/{other_pid}{url.removeprefix(f'/projects/{pid}')}").status_code
         == 404

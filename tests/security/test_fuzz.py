@@ -36,8 +36,10 @@ from tests.security.access_policy import POLICY
 from tests.security.fuzz_targets import Target, crawl, routes
 from tests.security.test_access_matrix import SAMPLE, expected
 from tests.web.helpers import csrf, post, register
+from tests.web.project_data_helpers import project_for
 from tests.web.supervision_helpers import accept, finish_module, invite_code, set_role, user_id
 from tests.web.test_lab import lab_form
+from tests.web.test_project_measures import add_measure, paste
 
 ROLES = ("anonymous", "trainee", "supervisor", "educator", "admin")
 EXAMPLES = int(os.environ.get("QI_FUZZ_EXAMPLES", "8"))  # per route and role; more searches harder
@@ -284,6 +286,16 @@ def cast(server_url: str, engine: Engine) -> Iterator[Cast]:
     reset = re.search(r"/password/reset/[\w-]+", issued.text)
     assert reset, issued.text[:300]
     extra_pages = [reset.group(0)]
+    # Projects, measures and PDSA cycles (proj-data): the trainee leads a project with a charted
+    # measure and a decided cycle, so each stage's form and "next cycle" are found and fuzzed.
+    pid = project_for(engine, emails["trainee"])
+    measure = add_measure(trainee, pid)
+    paste(trainee, measure)
+    cycles = f"/projects/{pid}/pdsa"
+    plan = {"csrf_token": csrf(trainee, cycles), "change": "Grab bag", "starts_on": "2026-02-03"}
+    cycle = trainee.post(cycles, data=plan).headers["location"]
+    trainee.post(f"{cycle}/act", data={"csrf_token": plan["csrf_token"], "act": "adapt"})
+    extra_pages += [f"/projects/{pid}/measures", measure, cycles, cycle]
     yield Cast(clients, emails, extra_pages)
     for http in clients.values():
         http.close()

@@ -10,10 +10,11 @@ from datetime import date, timedelta
 from html import unescape
 
 import httpx
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlmodel import Session, select
 
 from app.models import AuditEvent, Measure, PdsaCycle, ProjectEvent
+from app.services.projects import measures
 from tests.web.helpers import csrf, register
 from tests.web.project_data_helpers import project_for, team_member
 
@@ -296,3 +297,32 @@ def test_a_team_supervisor_reads_but_cannot_change(client, server_url, engine) -
     with Session(engine) as db:
         refusals = db.exec(select(AuditEvent.detail).where(AuditEvent.action == "forbidden")).all()
     assert refusals.count("answered 403") == 4
+
+
+def test_the_summary_is_one_query_and_names_are_escaped(client, engine) -> None:
+    pid = project_for(engine, register(client))
+    payload = '<script>alert("x")</script>'
+    urls = [add_measure(client, pid, name=name) for name in ("First", payload, "Third")]
+    for url in urls:
+        paste(client, url)
+    page = client.get(f"/projects/{pid}/measures").text
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+    chart = client.get(urls[1]).text
+    assert "<script>alert" not in chart and "&lt;script&gt;" in chart
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with Session(engine) as db:
+            rows = measures.summary(db, pid)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert [(r.name, r.points, r.last_value) for r in rows] == [
+        ("First", 12, 62),
+        (payload, 12, 62),
+        ("Third", 12, 62),
+    ]
+    assert len(statements) == 1

@@ -32,6 +32,8 @@ from app.routes import (
     lab,
     learn,
     privacy,
+    project_drivers,
+    project_people,
     quiz,
     scenarios,
     supervise,
@@ -58,6 +60,8 @@ ROUTERS = (
     admin_supervision.router,
     author.router,
     scenarios.router,
+    project_drivers.router,
+    project_people.router,
 )
 
 

@@ -140,7 +140,8 @@ def test_a_project_in_the_database_gets_its_findings(engine: Engine, client: htt
     } <= rules
     assert "baseline_freeze" not in rules and "claim_few_points" not in rules
     good = [f for f in findings if f.severity is Severity.GOOD]
-    assert "a shift of 8 points above the median began 1 week after PDSA 2." in good[0].message, good[0].message
+    expected = "a shift of 8 points above the median began 1 week after PDSA 2."
+    assert expected in good[0].message, good[0].message
     assert all(f.lesson and f.lesson.title for f in findings)
     assert findings[0].severity is Severity.WARNING and findings[-1].severity is Severity.GOOD
 

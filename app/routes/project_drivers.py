@@ -98,7 +98,9 @@ def add(
     parent_node = _parent(request, db, user, access, parent)
     made = drivers.add_node(db, user, access.project.id or 0, kind, parent_node, text)
     if isinstance(made, str):
-        field = f"text-new-{parent_node.id}" if parent_node else "text-new"
+        # The form under that driver; a forged parent with no form of its own: the main one.
+        has_form = parent_node is not None and parent_node.kind in ("primary", "secondary")
+        field = f"text-new-{parent_node.id}" if has_form and parent_node else "text-new"
         kept = {field: text, f"kind-{field}": kind}
         return _page(request, db, access, errors={field: made}, kept=kept, status=422)
     return _done(request, db, access, f"node-{made.id}")

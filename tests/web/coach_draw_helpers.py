@@ -52,3 +52,12 @@ def add_measure(engine: Engine, project_id: int, name: str, kind: str = "outcome
 def id_of(engine: Engine, email: str) -> int:
     with Session(engine) as db:
         return db.exec(select(User.id).where(User.email == email)).one()
+
+
+def refusals(engine: Engine, path: str) -> list[str]:
+    """Audit rows for refused requests whose scope names this path."""
+    from app.models import AuditEvent
+
+    with Session(engine) as db:
+        rows = db.exec(select(AuditEvent).where(AuditEvent.action == "forbidden")).all()
+        return [f"{r.scope} {r.detail}" for r in rows if path in r.scope]

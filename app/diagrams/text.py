@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import html
 import textwrap
-from xml.sax.saxutils import escape as _escape
 
 FONT = "Arial, Helvetica, sans-serif"
 
@@ -11,7 +11,7 @@ FONT = "Arial, Helvetica, sans-serif"
 def esc(text: str) -> str:
     """Text and attribute values: &, <, > and both quotes. Control characters XML forbids go."""
     clean = "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 32)
-    return _escape(clean, {'"': "&quot;", "'": "&apos;"})
+    return html.escape(clean, quote=True)
 
 
 def wrap(text: str, width: int, max_lines: int = 12) -> list[str]:

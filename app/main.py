@@ -32,8 +32,10 @@ from app.routes import (
     lab,
     learn,
     privacy,
+    project_drivers,
     project_measures,
     project_pdsa,
+    project_people,
     quiz,
     scenarios,
     supervise,
@@ -62,6 +64,8 @@ ROUTERS = (
     scenarios.router,
     project_measures.router,
     project_pdsa.router,
+    project_drivers.router,
+    project_people.router,
 )
 
 

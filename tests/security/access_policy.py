@@ -100,4 +100,17 @@ POLICY: dict[str, str] = {
     "POST /projects/{project_id}/pdsa/{cycle_id}/study": SIGNED_IN,
     "POST /projects/{project_id}/pdsa/{cycle_id}/act": SIGNED_IN,
     "POST /projects/{project_id}/pdsa/{cycle_id}/next": SIGNED_IN,
+    # Projects: driver diagram and stakeholder map (coach-draw). Project routes are SIGNED_IN
+    # gates; the project's own access rule (404 / 403, audited) is tested in tests/web.
+    "GET /projects/{project_id}/drivers": SIGNED_IN,
+    "POST /projects/{project_id}/drivers": SIGNED_IN,
+    "POST /projects/{project_id}/drivers/{node_id}": SIGNED_IN,
+    "POST /projects/{project_id}/drivers/{node_id}/delete": SIGNED_IN,
+    "POST /projects/{project_id}/drivers/{node_id}/move": SIGNED_IN,
+    "POST /projects/{project_id}/drivers/{node_id}/measures": SIGNED_IN,
+    "GET /projects/{project_id}/people": SIGNED_IN,
+    "POST /projects/{project_id}/people": SIGNED_IN,
+    "POST /projects/{project_id}/people/conversations": SIGNED_IN,
+    "POST /projects/{project_id}/people/{stakeholder_id}": SIGNED_IN,
+    "POST /projects/{project_id}/people/{stakeholder_id}/delete": SIGNED_IN,
 }

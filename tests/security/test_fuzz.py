@@ -29,12 +29,13 @@ from sqlmodel import Session
 from app.config import Settings
 from app.deps import SESSION_COOKIE
 from app.main import create_app
-from app.models import Role
+from app.models import DriverNode, Role, Stakeholder
 from app.services import supervision
 from tests.conftest import _empty_learner_tables
 from tests.security.access_policy import POLICY
 from tests.security.fuzz_targets import Target, crawl, routes
 from tests.security.test_access_matrix import SAMPLE, expected
+from tests.web import coach_draw_helpers
 from tests.web.helpers import csrf, post, register
 from tests.web.project_data_helpers import project_for
 from tests.web.supervision_helpers import accept, finish_module, invite_code, set_role, user_id
@@ -296,10 +297,39 @@ def cast(server_url: str, engine: Engine) -> Iterator[Cast]:
     cycle = trainee.post(cycles, data=plan).headers["location"]
     trainee.post(f"{cycle}/act", data={"csrf_token": plan["csrf_token"], "act": "adapt"})
     extra_pages += [f"/projects/{pid}/measures", measure, cycles, cycle]
+    # Projects, driver diagram and stakeholders (coach-draw): a project of the trainee's, made in
+    # the tables, with a box of each kind, a measure and a stakeholder, so their forms appear.
+    extra_pages += coach_draw_project(engine, user_id(engine, emails["trainee"]))
     yield Cast(clients, emails, extra_pages)
     for http in clients.values():
         http.close()
     _empty_learner_tables(engine)
+
+
+def coach_draw_project(engine: Engine, lead: int) -> list[str]:
+    pid = coach_draw_helpers.make_project(engine, lead, aim_what="Antibiotics within 1 hour")
+    measure = coach_draw_helpers.add_measure(
+        engine, pid, "Antibiotics < 1 hour", values_text="1\n2"
+    )
+    with Session(engine) as db:
+        primary = DriverNode(project_id=pid, kind="primary", text="Recognition", author_id=lead)
+        db.add(primary)
+        db.flush()
+        secondary = DriverNode(
+            project_id=pid, kind="secondary", text="Triage", parent_id=primary.id
+        )
+        db.add(secondary)
+        db.flush()
+        for parent in (primary.id, secondary.id):
+            db.add(DriverNode(project_id=pid, kind="change", text="Prompt", parent_id=parent))
+        db.add(
+            Stakeholder(
+                project_id=pid, name="Matron", power="high", interest="high", author_id=lead
+            )
+        )
+        db.commit()
+    assert measure
+    return [f"/projects/{pid}/drivers", f"/projects/{pid}/people"]
 
 
 def allowed_roles(key: str) -> list[str]:

@@ -33,6 +33,7 @@ from app.routes import (
     learn,
     privacy,
     quiz,
+    review,
     scenarios,
     supervise,
 )
@@ -58,6 +59,7 @@ ROUTERS = (
     admin_supervision.router,
     author.router,
     scenarios.router,
+    review.router,
 )
 
 

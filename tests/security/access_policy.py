@@ -84,4 +84,8 @@ POLICY: dict[str, str] = {
     "POST /modules/{module_slug}/{lesson_slug}/scenarios/{scenario_id}/restart": SIGNED_IN,
     "POST /modules/{module_slug}/{lesson_slug}/scenarios/{scenario_id}/reflection": SIGNED_IN,
     "GET /healthz": PUBLIC,
+    # 3-minute review (issue 15): a learner's own schedule only.
+    "GET /review": SIGNED_IN,
+    "GET /review/{card_id}": SIGNED_IN,
+    "POST /review/{card_id}": SIGNED_IN,
 }

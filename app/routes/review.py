@@ -160,7 +160,7 @@ def _respond(
     context = {
         "view": view,
         "step": step,
-        "position": steps.index(step) + 1,
+        "position": next((i for i, x in enumerate(steps, 1) if x.card_id == step.card_id), 1),
         "total": len(steps),
         "round_url": f"/review?s={token}",
         "others_left": others_left,

@@ -102,7 +102,7 @@ def seed(db: Session, user_id: int, catalog: Catalog) -> int:
         .outerjoin(card, joined)
         .where(
             Attempt.user_id == user_id,
-            col(Attempt.module_slug).in_({m.slug for m in catalog.modules}),
+            col(Attempt.module_slug).in_(sorted(m.slug for m in catalog.modules)),
             (col(card.id).is_(None)) | (col(Attempt.created_at) > col(card.last_reviewed_at)),
         )
         .order_by(col(Attempt.created_at), col(Attempt.id))

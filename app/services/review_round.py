@@ -42,7 +42,7 @@ ROUND_LIFETIME = timedelta(hours=12)
 
 @dataclass(frozen=True)
 class Round:
-    started: int  # epoch seconds
+    started: int  # epoch milliseconds
     card_ids: tuple[int, ...]
 
     def token(self, secret: str, user_id: int) -> str:
@@ -51,7 +51,11 @@ class Round:
 
     @property
     def started_at(self) -> datetime:
-        return datetime.fromtimestamp(self.started, tz=UTC)
+        return datetime.fromtimestamp(self.started / 1000, tz=UTC)
+
+
+def _ms(moment: datetime) -> int:
+    return int(utc(moment).timestamp() * 1000)
 
 
 def _signature(secret: str, user_id: int, started: int, ids: str) -> str:
@@ -62,7 +66,7 @@ def read_token(secret: str, user_id: int, token: str, now: datetime | None = Non
     """The round a token names, or None when it is not this learner's, forged or too old."""
     started, _, rest = token.partition("-")
     ids, _, signature = rest.partition("-")
-    if not started.isascii() or not started.isdigit() or len(started) > 12:
+    if not started.isascii() or not started.isdigit() or len(started) > 15:
         return None
     parts = ids.split(".")
     if not 0 < len(parts) <= ROUND_SIZE or not all(p.isascii() and p.isdigit() for p in parts):
@@ -81,7 +85,7 @@ def start(db: Session, user_id: int, catalog: Catalog, now: datetime | None = No
     seed(db, user_id, catalog)
     now = now or utcnow()
     chosen = pick(cards_due(db, user_id, catalog), now)
-    return Round(int(now.timestamp()), tuple(c.id for c in chosen)) if chosen else None
+    return Round(_ms(now), tuple(c.id for c in chosen)) if chosen else None
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,7 @@ def steps(db: Session, user_id: int, round_: Round, catalog: Catalog) -> list[St
         place = known.get((row.module_slug, row.question_id)) if row else None
         if row is None or place is None:
             continue
-        done = utc(row.last_reviewed_at).timestamp() >= round_.started
+        done = _ms(row.last_reviewed_at) >= round_.started
         out.append(Step(card_id, place, done, row.last_rating, utc(row.due)))
     return out
 
@@ -142,7 +146,7 @@ def answer(
     row = db.exec(
         select(ReviewCard).where(ReviewCard.id == step.card_id, ReviewCard.user_id == user_id)
     ).one()
-    done = utc(row.last_reviewed_at).timestamp() >= round_.started
+    done = _ms(row.last_reviewed_at) >= round_.started
     if not done:
         rating = fsrs.Rating.Good if correct else fsrs.Rating.Again
     elif row.last_rating == fsrs.Rating.Again and correct:

@@ -202,7 +202,7 @@ def test_questions_edited_away_are_skipped(engine: Engine, learner: int) -> None
 
 def test_round_tokens_are_bound_to_the_learner_and_expire(learner: int) -> None:
     now = utcnow()
-    round_ = review_round.Round(int(now.timestamp()), (3, 9))
+    round_ = review_round.Round(int(now.timestamp() * 1000), (3, 9))
     token = round_.token(SECRET, learner)
     assert review_round.read_token(SECRET, learner, token, now) == round_
     assert review_round.read_token(SECRET, learner + 1, token, now) is None

@@ -124,7 +124,8 @@ def test_learner_pages_are_two_queries_and_agree_with_the_bulk_records(
     counted: tuple[str, list[str]], tmp_path: Path
 ) -> None:
     """Home, /modules, /learning and a module page: who is signed in, then one query for the
-    learner's records (home: and the 3-minute review's two reads). They must say what the supervisor's bulk records say."""
+    learner's records (home: and the 3-minute review's two reads). They must say what the
+    supervisor's bulk records say."""
     base, statements = counted
     with httpx.Client(base_url=base) as client:
         email = register(client)

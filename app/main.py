@@ -37,6 +37,7 @@ from app.routes import (
     project_pdsa,
     project_people,
     quiz,
+    review,
     scenarios,
     supervise,
 )
@@ -66,6 +67,7 @@ ROUTERS = (
     project_pdsa.router,
     project_drivers.router,
     project_people.router,
+    review.router,
 )
 
 

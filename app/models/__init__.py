@@ -29,6 +29,7 @@ from app.models.projects import (
     Stakeholder,
 )
 from app.models.records import AuditEvent, Certificate, ModuleCompletion, Reflection
+from app.models.review import ReviewCard, ReviewLog
 from app.models.supervision import Cohort, CohortMember, CohortSupervisor, Invite, Supervision
 
 __all__ = [
@@ -64,6 +65,8 @@ __all__ = [
     "ProjectReflection",
     "Reflection",
     "RegistrationAttempt",
+    "ReviewCard",
+    "ReviewLog",
     "Role",
     "ScenarioRun",
     "Stakeholder",

@@ -10,12 +10,14 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from app.catalog import Catalog
 from app.catalog.schema import GPC_DOMAINS, RCP_SKILLS, Lesson, Module
-from app.deps import CurrentUser, DbSession, OptionalUser, ViewerCatalog
+from app.deps import CatalogDep, CurrentUser, DbSession, OptionalUser, ViewerCatalog
 from app.models import User
+from app.models.content import utcnow
 from app.routes.lesson_view import lesson_context, question_view
 from app.services.grading import BadAnswer, grade, parse_answer
 from app.services.progress import redo_lesson, resume_url
 from app.services.records import ModuleRecord, continue_target, learner_records
+from app.services.review import home_offer, in_words
 from app.templating import render
 
 router = APIRouter()
@@ -23,13 +25,21 @@ router = APIRouter()
 
 @router.get("/", response_class=HTMLResponse)
 def home(
-    request: Request, catalog: ViewerCatalog, db: DbSession, user: OptionalUser
+    request: Request,
+    catalog: ViewerCatalog,
+    published: CatalogDep,
+    db: DbSession,
+    user: OptionalUser,
 ) -> HTMLResponse:
     statuses = learner_records(db, user, catalog)
     context = {
         "catalog": catalog,
         "statuses": statuses,
         "continue_at": _continue_at(db, user, catalog, statuses),
+        # The 3-minute review, once a module is started (services/review.py; published only).
+        "review_offer": home_offer(db, user, published, statuses),
+        "now": utcnow(),
+        "in_words": in_words,
     }
     return render(request, "pages/home.html", context)
 

@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response, Stream
 from app.catalog import Catalog
 from app.deps import CatalogDep, DbSession, RowId, parse_row_id, require_role
 from app.models import Cohort, Grade, Role, User
-from app.services import audit, exports, links, supervision
+from app.services import audit, exports, links, review, supervision
 from app.services.dashboard import SORTS, Filters, matrix
 from app.services.trainee import trainee_detail
 from app.templating import render
@@ -129,7 +129,9 @@ def trainee(
     found = supervision.can_see(db, user, trainee_id)
     if found is None:
         raise refuse(db, user, f"trainee:{trainee_id}")
-    return render(request, "pages/trainee.html", trainee_detail(db, found, catalog))
+    context = trainee_detail(db, found, catalog)
+    context["review_activity"] = review.activity(db, found.id)  # counts only, never answers
+    return render(request, "pages/trainee.html", context)
 
 
 @router.get("/export")

@@ -80,3 +80,35 @@ def check_page(page: Page, url: str) -> None:
     text = page.content() + page.locator("body").inner_text()
     found = PYTHON_REPR.search(text)
     assert found is None, f"{url} prints a Python object: {text[found.start() - 80 :][:200]}"
+
+
+def test_the_three_minute_review(page: Page, live_url: str, live_database_url: str) -> None:
+    """The home panel, a review question, its feedback (swapped by HTMX) and the round's end."""
+    from tests.web.test_review import LESSON, answer_in_lesson, hours_pass, wrong
+
+    engine = make_engine(live_database_url)
+    with httpx.Client(base_url=live_url) as trainee:
+        email = register(trainee, name="Rita Reviewer")
+        question = LESSON.questions[0]
+        answer_in_lesson(trainee, question, wrong(question))
+    hours_pass(engine)
+    engine.dispose()
+
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(f"{live_url}/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    check_page(page, f"{live_url}/")
+    page.get_by_role("button", name="1 question ready").click()
+    assert "Question 1 of 1" in page.content()
+    check_page(page, page.url)
+    correct = next(o for o in question.options if o.correct)
+    page.locator(f"#q-{question.id}-{correct.key}").check()
+    page.get_by_role("button", name="Check answer").click()
+    page.get_by_text("Correct", exact=True).wait_for()
+    page.get_by_role("button", name="Finish the review").wait_for()
+    assert_accessible(page)
+    page.get_by_role("button", name="Finish the review").click()
+    page.get_by_text("Review done").wait_for()
+    check_page(page, page.url)

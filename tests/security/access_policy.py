@@ -113,4 +113,8 @@ POLICY: dict[str, str] = {
     "POST /projects/{project_id}/people/conversations": SIGNED_IN,
     "POST /projects/{project_id}/people/{stakeholder_id}": SIGNED_IN,
     "POST /projects/{project_id}/people/{stakeholder_id}/delete": SIGNED_IN,
+    # 3-minute review (issue 15): a learner's own schedule only.
+    "GET /review": SIGNED_IN,
+    "GET /review/{card_id}": SIGNED_IN,
+    "POST /review/{card_id}": SIGNED_IN,
 }

@@ -8,6 +8,7 @@ from app.catalog.charts import view_of
 from app.catalog.schema import ChartView
 from app.measurement import PROFILES, ChartType, analyse
 from app.measurement.checks import runs_limits_note
+from app.measurement.results import ChartResult
 from app.services.lab_input import MIN_POINTS, LabInput
 
 CHART_NAMES = {
@@ -38,27 +39,29 @@ def too_few_text(present: int) -> str:
     )
 
 
+def analyse_input(data: LabInput) -> ChartResult:
+    """The engine's analysis of parsed input (ValueError when it cannot be analysed). Freeze,
+    parts and exclusions arrive as a learner counts points (from 1); the engine counts from 0."""
+    return analyse(
+        data.values,
+        data.chart,
+        profile=data.profile_obj,
+        denominators=data.denominators,
+        labels=data.labels,
+        freeze=data.freeze,
+        parts=[p - 1 for p in data.parts],
+        exclude=[p - 1 for p in data.exclude],
+        direction=data.direction,
+        target=data.target,
+    )
+
+
 def lab_chart(
     data: LabInput, title: str, annotations: dict[int, str] | None = None
 ) -> LabChart | str:
-    """The chart, or a sentence saying why the engine could not draw it.
-
-    Freeze, parts and exclusions arrive as a learner counts points (from 1); the engine
-    counts from 0.
-    """
+    """The chart, or a sentence saying why the engine could not draw it."""
     try:
-        result = analyse(
-            data.values,
-            data.chart,
-            profile=data.profile_obj,
-            denominators=data.denominators,
-            labels=data.labels,
-            freeze=data.freeze,
-            parts=[p - 1 for p in data.parts],
-            exclude=[p - 1 for p in data.exclude],
-            direction=data.direction,
-            target=data.target,
-        )
+        result = analyse_input(data)
     except ValueError as exc:
         return f"The chart could not be drawn: {exc}"
     reveal = not data.too_few

@@ -17,9 +17,9 @@ from app.services.projects.coach_input import (
     baseline_minimum,
     build_snapshot,
     coach_findings,
-    label_date,
     point_dates,
 )
+from app.services.projects.timeline import parse_date
 from tests.conftest import CONTENT_DIR
 from tests.web.coach_draw_helpers import add_measure, make_project, make_user
 
@@ -30,9 +30,9 @@ VALUES = [62, 70, 58, 68, 74, 60, 71, 64, 72, 56, 66, 69, 68, 63, 75, 78, 77, 80
 
 
 def test_labels_are_dates_only_when_all_of_them_are() -> None:
-    assert label_date("2026-01-05") == date(2026, 1, 5)
-    assert label_date("05/01/2026") == date(2026, 1, 5)
-    assert label_date("Week 1") is None
+    assert parse_date("2026-01-05") == date(2026, 1, 5)
+    assert parse_date("05/01/2026") == date(2026, 1, 5)
+    assert parse_date("Week 1") is None
     assert point_dates(["2026-01-05", "", "12/01/2026"]) == (
         date(2026, 1, 5),
         None,

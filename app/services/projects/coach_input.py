@@ -8,7 +8,7 @@ then `measurement.analyse`), so the coach sees the signals the chart shows.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 
 from sqlmodel import Session, col, select
 
@@ -23,12 +23,13 @@ from app.coach import (
     SignalInfo,
     review,
 )
-from app.measurement import ChartType, Profile, Variation, analyse
+from app.measurement import ChartType, Profile, Variation
 from app.measurement.results import centre_name
 from app.models import ChangeIdeaMeasure, DriverNode, Measure, PdsaCycle, Project
+from app.services.lab import analyse_input
 from app.services.lab_input import MIN_POINTS, LabInput, parse_lab_input
-
-_DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d %b %Y", "%d %B %Y")
+from app.services.projects.measures import as_input
+from app.services.projects.timeline import parse_date
 
 
 def baseline_minimum(profile: Profile) -> int:
@@ -37,26 +38,11 @@ def baseline_minimum(profile: Profile) -> int:
     return max(MIN_POINTS, profile.min_points_for_limits, profile.warn_below_points or 0)
 
 
-def label_date(label: str) -> date | None:
-    """A label as a date: ISO (2026-01-05) or day first (05/01/2026, 5 Jan 2026); else None."""
-    text = label.strip()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
 def point_dates(labels: list[str] | None) -> tuple[date | None, ...] | None:
     """Every label's date when every non-empty label is a date (and one is), else None."""
     if not labels:
         return None
-    dates = tuple(label_date(label) if label.strip() else None for label in labels)
+    dates = tuple(parse_date(label) if label.strip() else None for label in labels)
     if any(d is None and label.strip() for d, label in zip(dates, labels, strict=True)):
         return None
     return dates if any(dates) else None
@@ -65,17 +51,7 @@ def point_dates(labels: list[str] | None) -> tuple[date | None, ...] | None:
 def _signals(data: LabInput) -> tuple[tuple[SignalInfo, ...], str]:
     """The engine's signals (none when too few points to judge, as on the chart)."""
     try:
-        result = analyse(
-            data.values,
-            data.chart,
-            profile=data.profile_obj,
-            denominators=data.denominators,
-            labels=data.labels,
-            freeze=data.freeze,
-            parts=[p - 1 for p in data.parts],
-            exclude=[p - 1 for p in data.exclude],
-            direction=data.direction,
-        )
+        result = analyse_input(data)
     except ValueError:
         return (), "median"
     if data.too_few:
@@ -96,18 +72,7 @@ def _signals(data: LabInput) -> tuple[tuple[SignalInfo, ...], str]:
 
 def measure_info(measure: Measure, cycles: list[PdsaCycle]) -> MeasureInfo:
     """One measure as the coach sees it; cycles are placed on it when its labels are dates."""
-    data = parse_lab_input(
-        measure.values_text,
-        measure.labels_text,
-        measure.denominators_text,
-        measure.chart,
-        measure.profile,
-        measure.direction,
-        "",
-        measure.freeze_text,
-        measure.parts_text,
-        measure.exclude_text,
-    )
+    data = parse_lab_input(**as_input(measure))
     usable = data.ok
     signals, centre = _signals(data) if usable else ((), _centre(measure.chart))
     dates = point_dates(data.labels) if usable else None

@@ -32,6 +32,7 @@ from app.routes import (
     lab,
     learn,
     privacy,
+    project_evidence,
     quiz,
     scenarios,
     supervise,
@@ -58,6 +59,7 @@ ROUTERS = (
     admin_supervision.router,
     author.router,
     scenarios.router,
+    project_evidence.router,
 )
 
 

@@ -74,6 +74,10 @@ def json_file(content: dict[str, Any]) -> bytes:
     return text.encode("utf-8")
 
 
+def stored_content(pack: EvidencePack) -> dict[str, Any]:
+    return json.loads(pack.content)
+
+
 def pdf_file(content: dict[str, Any]) -> bytes:
     from app.services.projects.evidence_pdf import pack_pdf  # fpdf: loaded on demand
 
@@ -215,7 +219,8 @@ def packs(db: Session, project_id: int) -> list[PackListing]:
         .order_by(col(EvidencePack.generated_at).desc(), col(EvidencePack.id))
     )
     return [
-        PackListing(i, as_utc(at), name or "a former user", sha) for i, at, name, sha in db.exec(query)
+        PackListing(i, as_utc(at), name or "a former user", sha)
+        for i, at, name, sha in db.exec(query)
     ]
 
 
@@ -224,7 +229,9 @@ def project_pack(db: Session, project_id: int, pack_id: str) -> EvidencePack | N
     if not is_pack_id(pack_id) or len(pack_id) > 32:
         return None
     return db.exec(
-        select(EvidencePack).where(EvidencePack.id == pack_id, EvidencePack.project_id == project_id)
+        select(EvidencePack).where(
+            EvidencePack.id == pack_id, EvidencePack.project_id == project_id
+        )
     ).first()
 
 
@@ -268,7 +275,9 @@ def check_pack(settings: Settings, pack: EvidencePack) -> PackCheck:
     )
 
 
-def verify_pack(db: Session, settings: Settings, pack_id: str) -> tuple[PackCheck, EvidencePack | None]:
+def verify_pack(
+    db: Session, settings: Settings, pack_id: str
+) -> tuple[PackCheck, EvidencePack | None]:
     pack = db.get(EvidencePack, pack_id) if is_pack_id(pack_id) and len(pack_id) <= 32 else None
     if pack is None:
         return PackCheck("unknown", pack_id), None
@@ -283,4 +292,3 @@ def file_matches(pack: EvidencePack, data: bytes) -> str | None:
     if secrets.compare_digest(digest, pack.json_sha256):
         return "JSON"
     return None
-

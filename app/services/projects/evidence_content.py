@@ -211,7 +211,11 @@ def measure_content(measure: Measure, cycles: list[PdsaCycle]) -> dict[str, Any]
     ]
     if reveal:
         out["signals"] = [
-            {"rule": s.rule.value, "points": [result.labels[i] for i in s.indices], "text": s.explanation}
+            {
+                "rule": s.rule.value,
+                "points": [result.labels[i] for i in s.indices],
+                "text": s.explanation,
+            }
             for s in result.signals
         ]
     else:
@@ -312,13 +316,21 @@ def build_content(
             for m in sorted(rows.members, key=lambda m: (m.joined_at, m.id or 0))
         ],
         "stakeholders": [
-            {"name": s.name, "role": s.role, "power": s.power, "interest": s.interest, "notes": s.notes}
+            {
+                "name": s.name,
+                "role": s.role,
+                "power": s.power,
+                "interest": s.interest,
+                "notes": s.notes,
+            }
             for s in sorted(rows.stakeholders, key=lambda s: (s.name.lower(), s.id or 0))
         ],
         "conversations": [
             {
                 "held_on": _day(c.held_on),
-                "with": stakeholder_names.get(c.stakeholder_id, "the team") if c.stakeholder_id else "the team",
+                "with": stakeholder_names.get(c.stakeholder_id, "the team")
+                if c.stakeholder_id
+                else "the team",
                 "summary": c.summary,
             }
             for c in sorted(rows.conversations, key=lambda c: (c.held_on, c.id or 0))

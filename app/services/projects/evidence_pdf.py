@@ -51,7 +51,7 @@ class _Pack(QiPdf):
         self.line_of(text, 5)
 
     def field(self, label: str, text: str) -> None:
-        """"Label: text" with the label in bold, wrapping as one paragraph."""
+        """ "Label: text" with the label in bold, wrapping as one paragraph."""
         self.set_x(self.l_margin)
         self.set_font(FONT, "B", 10)
         self.write(5, f"{label}: ")
@@ -164,7 +164,9 @@ def _front(pdf: _Pack, content: dict[str, Any]) -> None:
     pdf.line_of(f"Generated on {day(generated)} by {content['generated_by']}", 6)
     url = content["verify_url"]
     top = pdf.get_y() + 4
-    pdf.image(qr_png(url), x=pdf.l_margin, y=top, w=QR_MM, h=QR_MM, alt_text=f"QR code that opens {url}")
+    pdf.image(
+        qr_png(url), x=pdf.l_margin, y=top, w=QR_MM, h=QR_MM, alt_text=f"QR code that opens {url}"
+    )
     pdf.set_xy(pdf.l_margin + QR_MM + 6, top + 1)
     margin = pdf.l_margin
     pdf.set_left_margin(margin + QR_MM + 6)

@@ -39,7 +39,9 @@ def _or_nothing(blocks: list[Block]) -> tuple[Block, ...]:
 
 def _problem(c: dict[str, Any]) -> list[Block]:
     p = c["problem"]
-    return _fields([("Problem", p["problem"]), ("Context", p["context"]), ("Baseline", p["baseline"])])
+    return _fields(
+        [("Problem", p["problem"]), ("Context", p["context"]), ("Baseline", p["baseline"])]
+    )
 
 
 def _aim(c: dict[str, Any]) -> list[Block]:
@@ -167,7 +169,11 @@ def _handover(c: dict[str, Any]) -> list[Block]:
 
 def _modules(c: dict[str, Any]) -> list[Block]:
     return [
-        ("item", 0, f"{m['title']}: certificate {m['certificate_id']}, issued {m['issued_at'][:10]}")
+        (
+            "item",
+            0,
+            f"{m['title']}: certificate {m['certificate_id']}, issued {m['issued_at'][:10]}",
+        )
         for m in c["modules"]
     ]
 
@@ -223,7 +229,9 @@ def plain_text(section: Section) -> str:
         elif kind == "chart":
             m = block[1]
             centre = m.get("centre_name", "centre")
-            lines.append("Data: " + "; ".join(
-                f"{p['label']} {_fmt(p['value'])}" for p in m["points"]
-            ) + f" ({centre} {_fmt(m['points'][-1]['centre'])} at the last point).")
+            lines.append(
+                "Data: "
+                + "; ".join(f"{p['label']} {_fmt(p['value'])}" for p in m["points"])
+                + f" ({centre} {_fmt(m['points'][-1]['centre'])} at the last point)."
+            )
     return "\n".join(lines).strip()

@@ -33,7 +33,6 @@ from app.models import (
     User,
 )
 from app.models.content import utcnow
-from app.services.projects.evidence_content import label_date
 from app.services.projects.evidence_sections import SECTIONS
 from tests.web.helpers import csrf, register
 from tests.web.supervision_helpers import pass_and_certify, set_role
@@ -165,9 +164,7 @@ def make_project(engine: Engine, settings: Settings, lead: User, supervisor: Use
 
 
 @pytest.fixture
-def team(
-    client: httpx.Client, browser: httpx.Client, engine: Engine, settings: Settings
-) -> Setup:
+def team(client: httpx.Client, browser: httpx.Client, engine: Engine, settings: Settings) -> Setup:
     """`client` is the lead (a trainee); `browser` the team's supervisor."""
     lead = user(engine, register(client, name=LEAD))
     email = register(browser, name=SUPERVISOR)
@@ -377,10 +374,3 @@ def test_a_supervisor_of_the_lead_attests_without_being_on_the_team(
         }
     page = client.get(f"/projects/{team.project_id}/evidence")
     assert "Comment by Dr Ada Supervisor" in page.text
-
-
-def test_labels_that_are_dates() -> None:
-    assert label_date("2026-02-09") == date(2026, 2, 9)
-    assert label_date("09/02/2026") == date(2026, 2, 9)
-    assert label_date("9 Feb 2026") == date(2026, 2, 9)
-    assert label_date("Week 3") is None and label_date("31/02/2026") is None

@@ -107,7 +107,7 @@ def test_the_content_is_plain_data_with_the_chart_and_its_signals() -> None:
         "signal": True,  # the first six points are all above the median: a shift
     }
     assert m["annotations"] == [
-        {"point": 8, "label": "05/03/2026", "text": "PDSA 1: Bed rails audit"}
+        {"point": 7, "label": "26/02/2026", "text": "PDSA 1: Bed rails audit"}
     ]
     assert m["signals"] and all(s["text"] for s in m["signals"])
     assert c["drivers"]["diagram"][0]["children"][0]["text"] == "Night lights"

@@ -84,4 +84,12 @@ POLICY: dict[str, str] = {
     "POST /modules/{module_slug}/{lesson_slug}/scenarios/{scenario_id}/restart": SIGNED_IN,
     "POST /modules/{module_slug}/{lesson_slug}/scenarios/{scenario_id}/reflection": SIGNED_IN,
     "GET /healthz": PUBLIC,
+    # Projects: evidence packs, supervisors' attestations, and the public check of a pack file.
+    "GET /projects/{project_id}/evidence": SIGNED_IN,
+    "POST /projects/{project_id}/evidence": SIGNED_IN,
+    "GET /projects/{project_id}/evidence/text": SIGNED_IN,
+    "GET /projects/{project_id}/evidence/{pack_id}.pdf": SIGNED_IN,
+    "GET /projects/{project_id}/evidence/{pack_id}.json": SIGNED_IN,
+    "POST /projects/{project_id}/attestations": SIGNED_IN,
+    "POST /verify/{pack_id}": PUBLIC,
 }

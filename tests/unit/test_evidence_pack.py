@@ -31,7 +31,7 @@ NAME = "Nguyễn Thị Minh Khai"
 def rows(**extra) -> EvidenceRows:  # type: ignore[no-untyped-def]
     project = Project(
         id=7,
-        title="Falls on Ward 9 – Łódź exchange",
+        title="Falls on Ward 9 \N{EN DASH} Łódź exchange",
         lead_id=1,
         created_by_id=1,
         aim_what="Reduce falls",

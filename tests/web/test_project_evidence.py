@@ -37,7 +37,7 @@ from app.services.projects.evidence_sections import SECTIONS
 from tests.web.helpers import csrf, register
 from tests.web.supervision_helpers import pass_and_certify, set_role
 
-LEAD = "Dr Siân O’Brien"
+LEAD = "Dr Si\N{LATIN SMALL LETTER A WITH CIRCUMFLEX}n O\N{RIGHT SINGLE QUOTATION MARK}Brien"
 SUPERVISOR = "Dr Łukasz Nowak"
 AIM = "Increase antibiotics within one hour of sepsis recognition"
 MEASURE = "Antibiotics within 1 hour"

@@ -195,3 +195,35 @@ def test_an_attestation_is_checked_against_its_project() -> None:
         "kind": "Choose whether this is a comment or an attestation",
         "text": "Enter your comment or attestation",
     }
+
+
+def test_a_pack_whose_record_was_changed_is_not_valid() -> None:
+    from app.models import EvidencePack
+
+    c = content()
+    text = canonical_json(c)
+    pdf_sha = evidence.sha256(pack_pdf(c))
+    json_sha = evidence.sha256(evidence.json_file(c))
+    content_sha = evidence.sha256(text)
+    pack = EvidencePack(
+        id=c["id"],
+        project_id=7,
+        generated_at=AT,
+        content=text,
+        content_sha256=content_sha,
+        pdf_sha256=pdf_sha,
+        json_sha256=json_sha,
+        signature=signing.sign(
+            SETTINGS, evidence.statement(c["id"], content_sha, pdf_sha, json_sha)
+        ),
+    )
+    found = evidence.check_pack(SETTINGS, pack)
+    assert found.status == "valid" and found.lead == NAME and found.signature_valid
+    assert evidence.file_matches(pack, pack_pdf(c)) == "PDF"
+    assert evidence.file_matches(pack, evidence.json_file(c)) == "JSON"
+    assert evidence.file_matches(pack, text.encode()) is None  # the compact form is not a file
+
+    pack.content = text.replace(NAME, "Someone Else")  # the hash no longer matches
+    assert evidence.check_pack(SETTINGS, pack).status == "invalid"
+    pack.content, pack.pdf_sha256 = text, "0" * 64  # the signature no longer matches
+    assert evidence.check_pack(SETTINGS, pack).status == "invalid"

@@ -188,6 +188,8 @@ def _section(pdf: _Pack, section: Section) -> None:
     for block in section.blocks:
         kind = block[0]
         if kind == "sub":
+            if pdf.get_y() > pdf.h - pdf.b_margin - 25:  # keep a subheading with what follows
+                pdf.add_page()
             pdf.sub(block[1])
         elif kind == "p":
             pdf.para(block[1])

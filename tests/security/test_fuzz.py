@@ -29,7 +29,7 @@ from sqlmodel import Session
 from app.config import Settings
 from app.deps import SESSION_COOKIE
 from app.main import create_app
-from app.models import Role
+from app.models import Project, ProjectMember, Role
 from app.services import supervision
 from tests.conftest import _empty_learner_tables
 from tests.security.access_policy import POLICY
@@ -283,11 +283,28 @@ def cast(server_url: str, engine: Engine) -> Iterator[Cast]:
     )
     reset = re.search(r"/password/reset/[\w-]+", issued.text)
     assert reset, issued.text[:300]
-    extra_pages = [reset.group(0)]
+    extra_pages = [reset.group(0), *evidence_pages(engine, trainee, emails["trainee"])]
     yield Cast(clients, emails, extra_pages)
     for http in clients.values():
         http.close()
     _empty_learner_tables(engine)
+
+
+def evidence_pages(engine: Engine, lead: httpx.Client, email: str) -> list[str]:
+    """Projects (evidence): a project the trainee leads, with a pack, so the pack's check (and
+    its upload form) and the supervisor's attestation form appear."""
+    with Session(engine) as db:
+        lead_id = user_id(engine, email)
+        project = Project(title="Falls", lead_id=lead_id, created_by_id=lead_id)
+        db.add(project)
+        db.commit()
+        db.add(ProjectMember(project_id=project.id, user_id=lead_id, role="lead"))
+        db.commit()
+        page = f"/projects/{project.id}/evidence"
+    made = lead.post(page, data={"csrf_token": csrf(lead, page)})
+    pack = re.search(r"new=(QIE-[A-Z2-7]+)", made.headers["location"])
+    assert pack, made.text[:300]
+    return [page, f"/verify/{pack.group(1)}"]
 
 
 def allowed_roles(key: str) -> list[str]:

@@ -45,15 +45,18 @@ def _page(
     status_code: int = 200,
 ) -> HTMLResponse:
     project = access.project
+    packs = evidence.packs(db, project.id)
+    new = request.query_params.get("new", "")
+    saved = request.query_params.get("saved", "")
     context = {
         "project": project,
         "access": access,
         "nav": "evidence",
-        "packs": evidence.packs(db, project.id),
+        "packs": packs,
         "remarks": attestations.listed(db, _settings(request), project.id),
         "kinds": attestations.KINDS,
-        "new": request.query_params.get("new", ""),
-        "saved": request.query_params.get("saved", ""),
+        "new": new if any(p.id == new for p in packs) else "",  # says only what is true
+        "saved": saved if saved in attestations.KINDS else "",
         "errors": errors or {},
         "typed": typed or {"kind": "", "text": ""},
     }

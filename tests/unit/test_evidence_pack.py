@@ -14,12 +14,8 @@ from app.models import DriverNode, Measure, PdsaCycle, Project, ProjectAttestati
 from app.security import signing
 from app.services.certificates import canonical_json
 from app.services.projects import attestations, evidence
-from app.services.projects.evidence_content import (
-    EvidenceRows,
-    build_content,
-    cycle_points,
-    label_date,
-)
+from app.services.projects.evidence_content import EvidenceRows, build_content
+from app.services.projects.evidence_measures import cycle_points, label_date
 from app.services.projects.evidence_pdf import pack_pdf
 from app.services.projects.evidence_sections import SECTIONS, plain_text, sections
 

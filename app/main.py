@@ -33,6 +33,7 @@ from app.routes import (
     learn,
     privacy,
     project_drivers,
+    project_evidence,
     project_measures,
     project_pdsa,
     project_people,
@@ -68,6 +69,7 @@ ROUTERS = (
     project_drivers.router,
     project_people.router,
     review.router,
+    project_evidence.router,
 )
 
 

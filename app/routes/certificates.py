@@ -16,7 +16,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from app.config import Settings
 from app.deps import AdminUser, CurrentUser, DbSession
 from app.models import Certificate, User
+from app.routes.project_evidence import verify_pack_page
 from app.services import audit, certificates, links
+from app.services.projects import evidence
 from app.templating import render
 
 router = APIRouter()
@@ -88,6 +90,7 @@ def certificate_page(
 
 
 UNKNOWN_ID = "We have no certificate with that ID. Check it against the paper, letter by letter"
+UNKNOWN_PACK = "We have no evidence pack with that ID. Check it against the paper, letter by letter"
 # Base32 never uses 0, 1, 8 or 9: on paper they can only be misread O, I, B and g.
 MISREAD = str.maketrans({"0": "O", "1": "I", "8": "B"})
 
@@ -96,6 +99,8 @@ def normalise_certificate_id(typed: str) -> str:
     """The id as printed, from what a person typed: any case, spaces or dashes, with or without
     the QI- prefix, and digits that can only be misread letters."""
     raw = "".join(ch for ch in typed.upper() if ch.isalnum())
+    if pack_id := evidence.normalise_pack_id(raw, MISREAD):
+        return pack_id
     if len(raw) == 18 and raw.startswith("QI"):
         raw = raw[2:]
     if len(raw) != 16:
@@ -111,17 +116,23 @@ def verify_form(
     if not cert_id.strip():
         return render(request, "pages/verify_form.html", {"typed": "", "errors": {}})
     wanted = normalise_certificate_id(cert_id)
-    result = certificates.verify_certificate(db, _settings(request), wanted)
-    if result.status != "unknown":
+    if evidence.is_pack_id(wanted):
+        known = evidence.verify_pack(db, _settings(request), wanted)[0].status != "unknown"
+    else:
+        known = certificates.verify_certificate(db, _settings(request), wanted).status != "unknown"
+    if known:
         return RedirectResponse(f"/verify/{wanted}", status_code=303)
-    errors = {"id": UNKNOWN_ID}
+    errors = {"id": UNKNOWN_PACK if evidence.is_pack_id(wanted) else UNKNOWN_ID}
     context = {"typed": cert_id, "errors": errors}
     return render(request, "pages/verify_form.html", context, status_code=404)
 
 
 @router.get("/verify/{cert_id}", response_class=HTMLResponse)
 def verify(request: Request, cert_id: str, db: DbSession) -> HTMLResponse:
+    """A certificate, or an evidence pack (QIE-...: routes/project_evidence.py shows it)."""
     wanted = normalise_certificate_id(cert_id)
+    if evidence.is_pack_id(wanted):
+        return verify_pack_page(request, db, wanted)
     result = certificates.verify_certificate(db, _settings(request), wanted)
     status_code = 404 if result.status == "unknown" else 200
     return render(request, "pages/verify.html", {"result": result}, status_code=status_code)

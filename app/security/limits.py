@@ -4,7 +4,8 @@
   Content-Length is refused at once, a chunked body as soon as it passes the limit, so a 50 MB
   upload to a form that takes no files is never buffered or written to disk.
 - A NUL character in the path, the query or a form body is a 400: PostgreSQL cannot store one in
-  text, and no person types one.
+  text, and no person types one. The one exception is a file upload to `/verify/<id>` (an
+  evidence pack's PDF, binary by nature): it is hashed and compared, never stored.
 """
 
 from __future__ import annotations
@@ -14,6 +15,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 FORM_TYPES = (b"application/x-www-form-urlencoded", b"multipart/form-data")
 DEFAULT_MAX_BODY = 1024 * 1024
+BINARY_UPLOADS = ("/verify/",)  # multipart posts whose files are only hashed, never stored
+
+
+def _binary_upload(scope: Scope, content_type: bytes) -> bool:
+    return (
+        scope.get("method") == "POST"
+        and scope.get("path", "").startswith(BINARY_UPLOADS)
+        and content_type.startswith(b"multipart/form-data")
+    )
 
 
 class RequestLimitsMiddleware:
@@ -48,8 +58,11 @@ class RequestLimitsMiddleware:
                 return
             body.append(message)
             more = message.get("more_body", False)
-        if headers.get(b"content-type", b"").startswith(FORM_TYPES) and any(
-            b"%00" in m.get("body", b"") or b"\x00" in m.get("body", b"") for m in body
+        content_type = headers.get(b"content-type", b"")
+        if (
+            content_type.startswith(FORM_TYPES)
+            and not _binary_upload(scope, content_type)
+            and any(b"%00" in m.get("body", b"") or b"\x00" in m.get("body", b"") for m in body)
         ):
             await self._refuse(scope, send, 400, "nul")
             return

@@ -36,7 +36,23 @@ def day(moment: datetime) -> str:
     return f"{moment:%d %B %Y}"
 
 
-class _Certificate(FPDF):
+class QiPdf(FPDF):
+    """A4 in DejaVu Sans with the headings and bullets the certificate and the evidence pack share.
+
+    `created` fixes the PDF's creation date, so the same input always gives the same bytes."""
+
+    def __init__(self, *, created: datetime, title: str, author: str, compress: bool) -> None:
+        super().__init__(format="A4")
+        self.add_font(FONT, "", FONTS_DIR / "DejaVuSans.ttf")
+        self.add_font(FONT, "B", FONTS_DIR / "DejaVuSans-Bold.ttf")
+        self.set_compression(compress)
+        self.set_margins(20, 18, 20)
+        self.set_auto_page_break(auto=True, margin=18)
+        self.set_creation_date(created)
+        self.set_title(title)
+        self.set_author(author)
+        self.set_lang("en-GB")
+
     def heading(self, text: str) -> None:
         self.ln(3)
         self.set_font(FONT, "B", 12)
@@ -61,16 +77,12 @@ def certificate_pdf(
 ) -> bytes:
     """The PDF bytes. `compress=False` leaves the text readable in the file, for tests.
     `development` (no QI_CERTIFICATE_KEY) prints DEVELOPMENT across the top."""
-    pdf = _Certificate(format="A4")
-    pdf.add_font(FONT, "", FONTS_DIR / "DejaVuSans.ttf")
-    pdf.add_font(FONT, "B", FONTS_DIR / "DejaVuSans-Bold.ttf")
-    pdf.set_compression(compress)
-    pdf.set_margins(20, 18, 20)
-    pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.set_creation_date(view.issued_at)
-    pdf.set_title(f"{view.issuer} certificate {view.id}")
-    pdf.set_author(view.issuer)
-    pdf.set_lang("en-GB")
+    pdf = QiPdf(
+        created=view.issued_at,
+        title=f"{view.issuer} certificate {view.id}",
+        author=view.issuer,
+        compress=compress,
+    )
     pdf.add_page()
     if development:
         pdf.set_font(FONT, "B", 14)

@@ -117,4 +117,12 @@ POLICY: dict[str, str] = {
     "GET /review": SIGNED_IN,
     "GET /review/{card_id}": SIGNED_IN,
     "POST /review/{card_id}": SIGNED_IN,
+    # Projects: evidence packs, supervisors' attestations, and the public check of a pack file.
+    "GET /projects/{project_id}/evidence": SIGNED_IN,
+    "POST /projects/{project_id}/evidence": SIGNED_IN,
+    "GET /projects/{project_id}/evidence/text": SIGNED_IN,
+    "GET /projects/{project_id}/evidence/{pack_id}.pdf": SIGNED_IN,
+    "GET /projects/{project_id}/evidence/{pack_id}.json": SIGNED_IN,
+    "POST /projects/{project_id}/attestations": SIGNED_IN,
+    "POST /verify/{pack_id}": PUBLIC,
 }

@@ -29,7 +29,7 @@ from sqlmodel import Session
 from app.config import Settings
 from app.deps import SESSION_COOKIE
 from app.main import create_app
-from app.models import DriverNode, Role, Stakeholder
+from app.models import DriverNode, Project, ProjectMember, Role, Stakeholder
 from app.services import supervision
 from tests.conftest import _empty_learner_tables
 from tests.security.access_policy import POLICY
@@ -300,6 +300,7 @@ def cast(server_url: str, engine: Engine) -> Iterator[Cast]:
     # Projects, driver diagram and stakeholders (coach-draw): a project of the trainee's, made in
     # the tables, with a box of each kind, a measure and a stakeholder, so their forms appear.
     extra_pages += coach_draw_project(engine, user_id(engine, emails["trainee"]))
+    extra_pages += evidence_pages(engine, trainee, emails["trainee"])
     yield Cast(clients, emails, extra_pages)
     for http in clients.values():
         http.close()
@@ -330,6 +331,23 @@ def coach_draw_project(engine: Engine, lead: int) -> list[str]:
         db.commit()
     assert measure
     return [f"/projects/{pid}/drivers", f"/projects/{pid}/people"]
+
+
+def evidence_pages(engine: Engine, lead: httpx.Client, email: str) -> list[str]:
+    """Projects (evidence): a project the trainee leads, with a pack, so the pack's check (and
+    its upload form) and the supervisor's attestation form appear."""
+    with Session(engine) as db:
+        lead_id = user_id(engine, email)
+        project = Project(title="Falls", lead_id=lead_id, created_by_id=lead_id)
+        db.add(project)
+        db.commit()
+        db.add(ProjectMember(project_id=project.id, user_id=lead_id, role="lead"))
+        db.commit()
+        page = f"/projects/{project.id}/evidence"
+    made = lead.post(page, data={"csrf_token": csrf(lead, page)})
+    pack = re.search(r"new=(QIE-[A-Z2-7]+)", made.headers["location"])
+    assert pack, made.text[:300]
+    return [page, f"/verify/{pack.group(1)}"]
 
 
 def allowed_roles(key: str) -> list[str]:

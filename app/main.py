@@ -32,6 +32,9 @@ from app.routes import (
     lab,
     learn,
     privacy,
+    projects,
+    projects_handover,
+    projects_team,
     quiz,
     scenarios,
     supervise,
@@ -58,6 +61,11 @@ ROUTERS = (
     admin_supervision.router,
     author.router,
     scenarios.router,
+    # Projects: the invitation and handover routers first, so their fixed segments
+    # (/projects/invites/..., /projects/handovers/...) are never read as a project id.
+    projects_team.router,
+    projects_handover.router,
+    projects.router,
 )
 
 

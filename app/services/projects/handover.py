@@ -121,6 +121,12 @@ def offer(db: Session, project: Project, lead: User, form: HandoverForm) -> Hand
     return handover
 
 
+def _undo(db: Session) -> None:
+    """Roll back, keeping what was read readable (the page still shows the note)."""
+    db.expunge_all()
+    db.rollback()
+
+
 def _decide(db: Session, handover_id: int, status: str, **who: int | None) -> bool:
     """Move a pending handover to `status` once (a conditional UPDATE)."""
     where = [col(Handover.id) == handover_id, col(Handover.status) == PENDING]
@@ -158,7 +164,7 @@ def offered_to(db: Session, user: User, handover_id: int) -> HandoverLine | None
 def decline(db: Session, user: User, line: HandoverLine) -> str | None:
     h = line.handover
     if not _decide(db, h.id or 0, DECLINED, to_user_id=user.id):
-        db.rollback()
+        _undo(db)
         return GONE
     history.record(db, h.project_id, user, "handover_declined")
     db.commit()
@@ -170,7 +176,7 @@ def accept(db: Session, user: User, line: HandoverLine) -> str | None:
     h = line.handover
     assert user.id is not None
     if not _decide(db, h.id or 0, ACCEPTED, to_user_id=user.id):
-        db.rollback()
+        _undo(db)
         return GONE
     moved = db.exec(  # type: ignore[call-overload]
         update(Project)
@@ -178,7 +184,7 @@ def accept(db: Session, user: User, line: HandoverLine) -> str | None:
         .values(lead_id=user.id, updated_at=utcnow())
     ).rowcount
     if moved != 1:
-        db.rollback()
+        _undo(db)
         return "The project's lead has changed since this handover was offered"
     db.exec(  # the previous lead stays on the team, as a member (they may leave later)
         update(ProjectMember)

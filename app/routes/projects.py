@@ -47,9 +47,7 @@ def section_views(
     ]
 
 
-def overview(
-    db: DbSession, access: ProjectAccess, user: User, **extra: Any
-) -> dict[str, Any]:
+def overview(db: DbSession, access: ProjectAccess, user: User, **extra: Any) -> dict[str, Any]:
     """Everything the overview shows; `extra` carries a refused form or a new invitation."""
     project = access.project
     assert project.id is not None

@@ -84,9 +84,7 @@ def _offered(db: DbSession, user: User, handover_id: int) -> HandoverLine:
 
 
 @router.get("/handovers/{handover_id}", response_class=HTMLResponse)
-def offered(
-    request: Request, handover_id: RowId, user: CurrentUser, db: DbSession
-) -> HTMLResponse:
+def offered(request: Request, handover_id: RowId, user: CurrentUser, db: DbSession) -> HTMLResponse:
     line = _offered(db, user, handover_id)
     context = {"line": line, "notes": handover.NOTES, "problem": None}
     return render(request, "pages/project_handover_offer.html", context)

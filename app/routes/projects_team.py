@@ -48,9 +48,7 @@ def add_member(
         else:
             return RedirectResponse(f"/projects/{project.id}?added=1#team", status_code=303)
     if errors:
-        return _team_page(
-            request, db, access, user, 422, member_form=typed, member_errors=errors
-        )
+        return _team_page(request, db, access, user, 422, member_form=typed, member_errors=errors)
     invite, token = team.create_invite(db, project, user, member_email, member_role)
     url = links.absolute_url(request, f"/projects/invites/{token}")
     settings = request.app.state.settings

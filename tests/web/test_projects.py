@@ -11,6 +11,8 @@ from sqlmodel import Session, select
 from app.models import Project, ProjectEvent, ProjectMember, ProjectReflection
 from tests.web.projects_helpers import empty_tables, people, refusals, start_project  # noqa: F401
 
+WHAT = "increase the share of patients with sepsis given antibiotics within one hour"
+
 
 def test_a_trainee_starts_a_project_and_leads_it(server_url: str, engine: Engine) -> None:
     with people(server_url, engine, "Dr Ada Lead") as (lead,):
@@ -52,10 +54,14 @@ def test_each_section_saves_alone_with_and_without_htmx(server_url: str, engine:
         page = lead.get(plain.headers["location"]).text
         assert "Late &lt;antibiotics&gt;" in page and "Saved." in page
         swapped = lead.post(
-            f"/projects/{pid}/sections/baseline", {"text": "42% in May"}, headers={"HX-Request": "true"}
+            f"/projects/{pid}/sections/baseline",
+            {"text": "42% in May"},
+            headers={"HX-Request": "true"},
         )
         assert swapped.status_code == 200 and "HX-Request" in swapped.headers["vary"]
-        assert swapped.text.lstrip().startswith('<section class="qi-project-section" id="section-baseline"')
+        assert swapped.text.lstrip().startswith(
+            '<section class="qi-project-section" id="section-baseline"'
+        )
         assert "42% in May" in swapped.text and "<html" not in swapped.text
         too_long = "y" * 4001
         refused = lead.post(f"/projects/{pid}/sections/context", {"text": too_long})
@@ -65,7 +71,11 @@ def test_each_section_saves_alone_with_and_without_htmx(server_url: str, engine:
     with Session(engine) as db:
         project = db.get(Project, pid)
         assert project is not None
-        assert (project.problem, project.baseline, project.context) == ("Late <antibiotics>", "42% in May", "")
+        assert (project.problem, project.baseline, project.context) == (
+            "Late <antibiotics>",
+            "42% in May",
+            "",
+        )
         edits = db.exec(select(ProjectEvent.detail).where(ProjectEvent.action == "edited")).all()
         assert sorted(edits) == ["Baseline", "Problem"]
 
@@ -76,7 +86,7 @@ def test_the_aim_in_four_parts_and_a_bad_date_keeps_the_input(
     with people(server_url, engine, "Dr Ada Lead") as (lead,):
         pid = start_project(lead)
         aim = {
-            "aim_what": "increase the share of patients with sepsis given antibiotics within one hour",
+            "aim_what": WHAT,
             "aim_how_much": "90%",
             "aim_by_when": "2027-02-30",
             "aim_for_whom": "adults admitted through the emergency department",
@@ -86,14 +96,16 @@ def test_the_aim_in_four_parts_and_a_bad_date_keeps_the_input(
         text = unescape(refused.text)
         assert "Enter a real date" in text and 'value="2027-02-30"' in text
         assert f'value="{aim["aim_what"]}"' in text, "every part kept"
-        htmx = lead.post(f"/projects/{pid}/aim", {**aim, "aim_how_much": "lots"}, headers={"HX-Request": "true"})
+        htmx = lead.post(
+            f"/projects/{pid}/aim", {**aim, "aim_how_much": "lots"}, headers={"HX-Request": "true"}
+        )
         assert htmx.status_code == 422 and "Enter how much as a number" in htmx.text
         assert htmx.text.lstrip().startswith('<section class="qi-project-section" id="aim"')
         saved = lead.post(f"/projects/{pid}/aim", {**aim, "aim_by_when": "31/03/2027"})
         assert saved.status_code == 303
         page = unescape(lead.get(saved.headers["location"]).text)
         assert (
-            "We aim to increase the share of patients with sepsis given antibiotics within one hour"
+            f"We aim to {WHAT}"
             " to 90% by 31 March 2027 for adults admitted through the emergency department."
         ) in page
         assert 'value="2027-03-31"' in page
@@ -110,13 +122,19 @@ def test_reflections_are_dated_and_only_their_author_deletes_them(
         assert lead.post(f"/projects/{pid}/members", {"member_email": member.email,
                          "member_role": "member", "how": "add"}).status_code == 303  # fmt: skip
         assert lead.post(f"/projects/{pid}/reflections", {"text": "   "}).status_code == 422
-        assert lead.post(f"/projects/{pid}/reflections", {"text": "Huddles work"}).status_code == 303
-        assert member.post(f"/projects/{pid}/reflections", {"text": "Ask pharmacy"}).status_code == 303
+        assert (
+            lead.post(f"/projects/{pid}/reflections", {"text": "Huddles work"}).status_code == 303
+        )
+        assert (
+            member.post(f"/projects/{pid}/reflections", {"text": "Ask pharmacy"}).status_code == 303
+        )
         page = unescape(member.get(f"/projects/{pid}/reflections").text)
         assert "Dr Ada Lead, " in page and "Nurse Bo Member, " in page
         assert page.index("Ask pharmacy") < page.index("Huddles work"), "newest first"
         with Session(engine) as db:
-            leads = db.exec(select(ProjectReflection).where(ProjectReflection.author_id == lead.id)).one()
+            leads = db.exec(
+                select(ProjectReflection).where(ProjectReflection.author_id == lead.id)
+            ).one()
         wrong = member.post(f"/projects/{pid}/reflections/{leads.id}/delete")
         assert wrong.status_code == 404 and f"project_reflection:{leads.id}" in refusals(engine)
         assert lead.post(f"/projects/{pid}/reflections/{leads.id}/delete").status_code == 303

@@ -74,18 +74,23 @@ def test_accepting_moves_the_lead_and_keeps_authorship_and_history(
         assert offer(ada, pid, successor_email=bo.email).status_code == 303
         hid = handover_id(engine)
         listing = unescape(bo.get("/projects").text)
-        assert "Offered to you" in listing and f'/projects/handovers/{hid}' in listing
+        assert "Offered to you" in listing and f"/projects/handovers/{hid}" in listing
         note = bo.get(f"/projects/handovers/{hid}")
         assert note.status_code == 200 and "Sister Grey on ward 7" in note.text
         assert "Daily huddle at 08:30 &lt;works&gt;" in note.text
         assert ada.get(f"/projects/handovers/{hid}").status_code == 404, "only the successor"
         assert f"handover:{hid}" in refusals(engine)
         accepted = bo.post(f"/projects/handovers/{hid}/accept")
-        assert accepted.status_code == 303 and accepted.headers["location"].startswith(f"/projects/{pid}")
+        assert accepted.status_code == 303 and accepted.headers["location"].startswith(
+            f"/projects/{pid}"
+        )
         assert bo.post(f"/projects/handovers/{hid}/accept").status_code == 404, "accepted once"
         page = unescape(bo.get(f"/projects/{pid}").text)
         assert "Handovers" in page and "From Dr Ada Lead to Dr Bo Next" in page
-        assert "Sister Grey on ward 7" in page and "Dr Bo Next took over as lead from Dr Ada Lead" in page
+        assert (
+            "Sister Grey on ward 7" in page
+            and "Dr Bo Next took over as lead from Dr Ada Lead" in page
+        )
         assert "Dr Ada Lead started the project" in page, "history kept"
         # Ada stays on the team as a member: she still edits, no longer leads.
         assert ada.post(f"/projects/{pid}/sections/context", {"text": "Ward 7"}).status_code == 303

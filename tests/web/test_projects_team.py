@@ -73,7 +73,9 @@ def test_an_invitation_is_emailed_shown_once_and_used_once(
         with Session(engine) as db:
             stored = db.exec(select(ProjectInvite)).one()
             assert stored.token_hash == digest(token) and token not in stored.token_hash
-            assert abs((stored.expires_at - stored.created_at) - timedelta(days=14)) < timedelta(seconds=1)
+            assert abs((stored.expires_at - stored.created_at) - timedelta(days=14)) < timedelta(
+                seconds=1
+            )
         page = lead.get(f"/projects/{pid}").text
         assert path not in page, "shown once: not on the page afterwards"
         assert "bo.new@example.nhs.uk" in page, "the lead sees it waiting"
@@ -81,7 +83,9 @@ def test_an_invitation_is_emailed_shown_once_and_used_once(
         assert offered.status_code == 200
         assert "Dr Ada Lead" in offered.text and "Falls at night" in unescape(offered.text)
         joined = bo.post(path)
-        assert joined.status_code == 303 and joined.headers["location"].startswith(f"/projects/{pid}")
+        assert joined.status_code == 303 and joined.headers["location"].startswith(
+            f"/projects/{pid}"
+        )
         assert members(engine, pid) == {lead.id: "lead", bo.id: "member"}
         again = cy.post(path)
         assert again.status_code == 409 and "does not work" in again.text
@@ -159,7 +163,12 @@ def test_adding_an_account_roles_removal_and_leaving(server_url: str, engine: En
             ids = {m.user_id: m.id for m in db.exec(select(ProjectMember)).all()}
         # Only the lead manages the team; a member gets 403 (audited).
         assert bo.post(f"/projects/{pid}/members/{ids[di.id]}/remove").status_code == 403
-        assert lead.post(f"/projects/{pid}/members/{ids[bo.id]}/role", {"role": "supervisor"}).status_code == 303
+        assert (
+            lead.post(
+                f"/projects/{pid}/members/{ids[bo.id]}/role", {"role": "supervisor"}
+            ).status_code
+            == 303
+        )
         mine = lead.post(f"/projects/{pid}/members/{ids[lead.id]}/role", {"role": "member"})
         assert mine.status_code == 422 and "hand the project over" in mine.text
         assert lead.post(f"/projects/{pid}/members/{ids[lead.id]}/remove").status_code == 409

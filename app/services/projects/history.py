@@ -44,9 +44,7 @@ class EventView:
     detail: str
 
 
-def record(
-    db: Session, project_id: int, actor: User | None, action: str, detail: str = ""
-) -> None:
+def record(db: Session, project_id: int, actor: User | None, action: str, detail: str = "") -> None:
     """Add an event; the caller commits it with the change it records."""
     db.add(
         ProjectEvent(

@@ -96,9 +96,9 @@ def parse_aim(what: str, how_much: str, by_when: str, for_whom: str) -> AimForm:
     for name, value in (("aim_what", what), ("aim_how_much", how_much), ("aim_for_whom", for_whom)):
         if len(value.strip()) > AIM_LIMITS[name]:
             form.errors[name] = f"Keep this to {AIM_LIMITS[name]} characters or fewer"
-    if how_much.strip() and "aim_how_much" not in form.errors:
-        if not NUMBER.match(how_much.strip()):
-            form.errors["aim_how_much"] = "Enter how much as a number, for example 90 or 90%"
+    typed = how_much.strip()
+    if typed and "aim_how_much" not in form.errors and not NUMBER.match(typed):
+        form.errors["aim_how_much"] = "Enter how much as a number, for example 90 or 90%"
     if by_when.strip():
         form.parsed_date = parse_date(by_when)
         if form.parsed_date is None:
@@ -135,7 +135,9 @@ def aim_sentence(project: Project) -> str | None:
     )
     if not (what and much and when and whom):
         return None
-    return f"We aim to {what.rstrip('.')} to {much} by {when.day} {when:%B %Y} for {whom.rstrip('.')}."
+    return (
+        f"We aim to {what.rstrip('.')} to {much} by {when.day} {when:%B %Y} for {whom.rstrip('.')}."
+    )
 
 
 def aim_missing(project: Project) -> list[str]:

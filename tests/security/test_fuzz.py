@@ -36,6 +36,7 @@ from tests.security.access_policy import POLICY
 from tests.security.fuzz_targets import Target, crawl, routes
 from tests.security.test_access_matrix import SAMPLE, expected
 from tests.web.helpers import csrf, post, register
+from tests.web.projects_helpers import fuzz_projects
 from tests.web.supervision_helpers import accept, finish_module, invite_code, set_role, user_id
 from tests.web.test_lab import lab_form
 
@@ -284,6 +285,7 @@ def cast(server_url: str, engine: Engine) -> Iterator[Cast]:
     reset = re.search(r"/password/reset/[\w-]+", issued.text)
     assert reset, issued.text[:300]
     extra_pages = [reset.group(0)]
+    extra_pages += fuzz_projects(trainee, boss, emails["supervisor"])  # projects (proj-core)
     yield Cast(clients, emails, extra_pages)
     for http in clients.values():
         http.close()

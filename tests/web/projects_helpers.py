@@ -89,3 +89,27 @@ def add(lead: Someone, project_id: int, email: str, role: str = "member") -> htt
         f"/projects/{project_id}/members",
         {"member_email": email, "member_role": role, "how": "add"},
     )
+
+
+def fuzz_projects(lead: httpx.Client, other: httpx.Client, other_email: str) -> list[str]:
+    """Projects for the fuzzer's cast (tests/security/test_fuzz.py), so every project form
+    appears at a real address: one project with a teammate, a reflection, a pending invitation
+    and a handover waiting for the teammate's answer; a second one showing the handover form.
+    Returns the invitation link, which no page links to."""
+
+    def send(path: str, data: dict) -> httpx.Response:
+        return lead.post(path, data={"csrf_token": csrf(lead, "/projects"), **data})
+
+    first = send("/projects", {"title": "Falls at night"}).headers["location"]
+    send(f"{first}/members", {"member_email": other_email, "member_role": "member", "how": "add"})
+    send(f"{first}/reflections", {"text": "Huddles help"})
+    shown = send(f"{first}/members", {"member_email": "new@example.nhs.uk", "how": "invite"})
+    match = INVITE_LINK.search(shown.text)
+    assert match, shown.text[:300]
+    other_id = re.search(r'<option value="(\d+)"', lead.get(f"{first}/handover").text)
+    assert other_id, "the teammate is offered as successor"
+    note = {"what_works": "a", "what_next": "b", "who_to_talk_to": "c"}
+    assert send(f"{first}/handover", {"successor": other_id.group(1), **note}).status_code == 303
+    send("/projects", {"title": "Sepsis six"})
+    assert "Offered to you" in other.get("/projects").text
+    return ["/" + match.group(1).split("/", 3)[3]]

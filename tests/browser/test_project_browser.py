@@ -91,7 +91,7 @@ def test_start_aim_invite_handover_accept(page: Page, browser: Browser, live_url
     assert_accessible(other)
     other.get_by_role("button", name="Accept and lead the project").click()
     expect(other.locator("#handovers")).to_contain_text("From Ada Lead to Bo Next")
-    expect(other.locator("#team")).to_contain_text("Bo Next – lead")
+    expect(other.locator("#team")).to_contain_text("Bo Next \N{EN DASH} lead")
     assert re.search(r"/projects/\d+", other.url)
     check_page(other, f"{live_url}/learning/record")
     check_page(page, f"{live_url}/learning/record")

@@ -78,8 +78,11 @@ def overview(db: DbSession, access: ProjectAccess, user: User, **extra: Any) -> 
 
 
 @router.get("", response_class=HTMLResponse)
-def projects(request: Request, user: CurrentUser, db: DbSession) -> HTMLResponse:
-    context = {"lines": my_projects(db, user), "title": "", "errors": {}}
+def projects(
+    request: Request, user: CurrentUser, db: DbSession, left: bool = False, declined: bool = False
+) -> HTMLResponse:
+    notice = "You have left the team." if left else "Handover declined." if declined else None
+    context = {"lines": my_projects(db, user), "title": "", "errors": {}, "notice": notice}
     return render(request, "pages/projects.html", context)
 
 
@@ -94,9 +97,25 @@ def create(request: Request, user: CurrentUser, db: DbSession, title: FormStr = 
 
 @router.get("/{project_id}", response_class=HTMLResponse)
 def project_page(
-    request: Request, access: ProjectSeen, user: CurrentUser, db: DbSession, saved: str = ""
+    request: Request,
+    access: ProjectSeen,
+    user: CurrentUser,
+    db: DbSession,
+    saved: str = "",
+    joined: bool = False,
+    lead: bool = False,
+    added: bool = False,
 ) -> HTMLResponse:
-    extra: dict[str, Any] = {"aim_saved": saved == "aim"}
+    notice = (
+        "You now lead this project."
+        if lead
+        else "You have joined the team."
+        if joined
+        else "Added to the team."
+        if added
+        else None
+    )
+    extra: dict[str, Any] = {"aim_saved": saved == "aim", "notice": notice}
     if saved in workspace.SECTIONS:
         extra["sections"] = section_views(access, saved=saved)
     return render(request, "pages/project.html", overview(db, access, user, **extra))

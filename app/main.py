@@ -37,6 +37,9 @@ from app.routes import (
     project_measures,
     project_pdsa,
     project_people,
+    projects,
+    projects_handover,
+    projects_team,
     quiz,
     review,
     scenarios,
@@ -70,6 +73,11 @@ ROUTERS = (
     project_people.router,
     review.router,
     project_evidence.router,
+    # Projects: the invitation and handover routers first, so their fixed segments
+    # (/projects/invites/..., /projects/handovers/...) are never read as a project id.
+    projects_team.router,
+    projects_handover.router,
+    projects.router,
 )
 
 

@@ -18,20 +18,31 @@ from app.models import (
     Certificate,
     CohortMember,
     CohortSupervisor,
+    Conversation,
     Dataset,
     DrillAttempt,
+    DriverNode,
     LessonCompletion,
     LessonProgress,
     LoginFailure,
+    Measure,
     ModuleCompletion,
+    PdsaCycle,
+    Project,
+    ProjectAttestation,
+    ProjectEvent,
+    ProjectMember,
+    ProjectReflection,
     Reflection,
     ReviewCard,
     ReviewLog,
     ScenarioRun,
+    Stakeholder,
     User,
     UserSession,
 )
 from app.privacy import handlers as h
+from app.privacy import project_handlers as ph
 from app.privacy.placeholder import Placeholder
 from app.privacy.rows import Exporter, Subject, delete_rows, rows_of
 
@@ -106,6 +117,59 @@ REGISTRY: dict[str, Personal | NotPersonal] = {
         h.export_login_failures,
         delete_rows(LoginFailure, lambda s: col(LoginFailure.email) == s.email),
     ),
+    # Projects: the team keeps its work; the person leaves it (app/privacy/project_handlers.py).
+    "project": Personal(
+        rows_of(
+            Project,
+            lambda s: (col(Project.lead_id) == s.id) | (col(Project.created_by_id) == s.id),
+        ),
+        ph.erase_projects,
+        kept="projects with anyone else on the team, led from then on by the anonymous"
+        " stand-in; a project only they were on is deleted",
+    ),
+    "project_member": Personal(*_by(ProjectMember)),
+    "project_invite": Personal(
+        ph.export_project_invites,
+        ph.erase_project_invites,
+        kept="invitations they accepted, still used, no longer saying by whom",
+    ),
+    **{
+        table: Personal(
+            rows_of(model, lambda s, m=model: col(m.author_id) == s.id),
+            ph.authorship(model),
+            kept="what they wrote in a team's project, with no author",
+        )
+        for table, model in (
+            ("driver_node", DriverNode),
+            ("measure", Measure),
+            ("pdsa_cycle", PdsaCycle),
+            ("stakeholder", Stakeholder),
+            ("conversation", Conversation),
+        )
+    },
+    "project_reflection": Personal(*_by(ProjectReflection, "author_id")),
+    "handover": Personal(
+        ph.export_handovers,
+        ph.erase_handovers,
+        kept="handover notes on the project, naming neither side; waiting ones cancelled",
+    ),
+    "project_attestation": Personal(
+        rows_of(ProjectAttestation, lambda s: col(ProjectAttestation.supervisor_id) == s.id),
+        ph.erase_attestations,
+        kept="a supervisor's comment text on the project, unsigned and unattributed",
+    ),
+    "evidence_pack": Personal(
+        ph.export_packs,
+        ph.erase_packs,
+        kept="evidence packs of the project (a signed document, as generated), without who"
+        " generated them",
+    ),
+    "project_event": Personal(
+        rows_of(ProjectEvent, lambda s: col(ProjectEvent.actor_id) == s.id),
+        ph.erase_events,
+        kept="the project's history, not saying who did what",
+    ),
+    "change_idea_measure": NotPersonal("links a change idea to a measure; no person in it"),
     "app_user": Personal(
         rows_of(User, lambda s: col(User.id) == s.id, omit=("password_hash",)),
         _by(User, "id")[1],

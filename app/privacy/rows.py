@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
@@ -28,9 +28,11 @@ Exporter = Callable[[Session, Subject], list[Row]]
 
 
 def plain(value: Any) -> Any:
-    """A JSON value: times as UTC ISO 8601 with Z, enums as their text."""
+    """A JSON value: times as UTC ISO 8601 with Z, days as YYYY-MM-DD, enums as their text."""
     if isinstance(value, datetime):
         return as_utc(value).isoformat(timespec="seconds").replace("+00:00", "Z")
+    if isinstance(value, date):  # a day, as typed (a project's aim date, a PDSA start)
+        return value.isoformat()
     if isinstance(value, Enum):
         return value.value
     return value

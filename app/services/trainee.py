@@ -10,6 +10,7 @@ from sqlmodel import Session
 from app.catalog import Catalog
 from app.models import User
 from app.services import reflections, scenario_runs
+from app.services.projects.record import projects_record
 from app.services.records import ModuleRecord, records_for
 
 
@@ -39,6 +40,7 @@ def trainee_detail(db: Session, trainee: User, catalog: Catalog) -> dict[str, An
             (titles.get((r.module_slug, r.lesson_slug), r.lesson_slug), r) for r in notes
         ],
         "total_minutes": measured_total(records.values()),
+        "projects": projects_record(db, trainee),
     }
 
 

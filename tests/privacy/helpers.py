@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import httpx
 from sqlalchemy import Engine
@@ -19,17 +19,30 @@ from app.models import (
     Cohort,
     CohortMember,
     CohortSupervisor,
+    Conversation,
     Dataset,
     DrillAttempt,
+    DriverNode,
+    EvidencePack,
+    Handover,
     Invite,
     LessonCompletion,
     LessonProgress,
     LoginFailure,
+    Measure,
     PasswordReset,
+    PdsaCycle,
+    Project,
+    ProjectAttestation,
+    ProjectEvent,
+    ProjectInvite,
+    ProjectMember,
+    ProjectReflection,
     Reflection,
     ReviewCard,
     ReviewLog,
     ScenarioRun,
+    Stakeholder,
     Supervision,
     User,
 )
@@ -102,5 +115,41 @@ def person(
                            scope=f"trainee:{uid}", detail="answered 404"),
             ]
         )  # fmt: skip
+        project_rows(db, uid, partner, tag, marker)
         cert = pass_and_certify(db, settings, user)
     return Person(uid, email, name, marker, cert.id)
+
+
+def project_rows(db: Session, uid: int, partner: int, tag: str, marker: str) -> None:
+    """A project the person leads alone, with a row of every project table in it."""
+    project = Project(title=marker, lead_id=uid, created_by_id=uid, problem=marker)
+    db.add(project)
+    db.flush()
+    pid = project.id
+    node = DriverNode(project_id=pid, kind="primary", text=marker, author_id=uid)
+    stakeholder = Stakeholder(project_id=pid, name=marker, power="high", interest="high",
+                              author_id=uid)  # fmt: skip
+    db.add_all([node, stakeholder])
+    db.flush()
+    db.add_all(
+        [
+            ProjectMember(project_id=pid, user_id=uid, role="lead"),
+            ProjectInvite(project_id=pid, email=f"invitee-{tag}@example.org", role="member",
+                          token_hash=secrets.token_hex(32), invited_by_id=uid,
+                          expires_at=utcnow() + timedelta(days=14)),
+            Measure(project_id=pid, name=marker, kind="outcome", author_id=uid),
+            PdsaCycle(project_id=pid, number=1, change=marker, change_idea_id=node.id,
+                      author_id=uid),
+            Conversation(project_id=pid, stakeholder_id=stakeholder.id, held_on=date(2026, 11, 1),
+                         summary=marker, author_id=uid),
+            ProjectReflection(project_id=pid, author_id=uid, text=marker),
+            Handover(project_id=pid, from_user_id=uid, to_user_id=partner, what_works=marker,
+                     what_next=marker, who_to_talk_to=marker),
+            ProjectAttestation(project_id=pid, supervisor_id=uid, kind="comment", text=marker,
+                               payload=marker, signature="sig"),
+            EvidencePack(id=secrets.token_hex(8).upper(), project_id=pid, generated_by_id=uid,
+                         content=marker, content_sha256="0" * 64, pdf_sha256="0" * 64,
+                         json_sha256="0" * 64, signature="sig"),
+            ProjectEvent(project_id=pid, actor_id=uid, action="created", detail=marker),
+        ]
+    )  # fmt: skip

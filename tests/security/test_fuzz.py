@@ -38,6 +38,7 @@ from tests.security.test_access_matrix import SAMPLE, expected
 from tests.web import coach_draw_helpers
 from tests.web.helpers import csrf, post, register
 from tests.web.project_data_helpers import project_for
+from tests.web.projects_helpers import fuzz_projects
 from tests.web.supervision_helpers import accept, finish_module, invite_code, set_role, user_id
 from tests.web.test_lab import lab_form
 from tests.web.test_project_measures import add_measure, paste
@@ -301,6 +302,7 @@ def cast(server_url: str, engine: Engine) -> Iterator[Cast]:
     # the tables, with a box of each kind, a measure and a stakeholder, so their forms appear.
     extra_pages += coach_draw_project(engine, user_id(engine, emails["trainee"]))
     extra_pages += evidence_pages(engine, trainee, emails["trainee"])
+    extra_pages += fuzz_projects(trainee, boss, emails["supervisor"])  # projects (proj-core)
     yield Cast(clients, emails, extra_pages)
     for http in clients.values():
         http.close()

@@ -31,6 +31,7 @@ from app.routes import (
     invites,
     lab,
     learn,
+    offline,
     privacy,
     quiz,
     scenarios,
@@ -58,6 +59,7 @@ ROUTERS = (
     admin_supervision.router,
     author.router,
     scenarios.router,
+    offline.router,
 )
 
 

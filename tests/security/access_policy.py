@@ -84,4 +84,6 @@ POLICY: dict[str, str] = {
     "POST /modules/{module_slug}/{lesson_slug}/scenarios/{scenario_id}/restart": SIGNED_IN,
     "POST /modules/{module_slug}/{lesson_slug}/scenarios/{scenario_id}/reflection": SIGNED_IN,
     "GET /healthz": PUBLIC,
+    # Offline (issue 15): the service worker, served from the root for a site-wide scope.
+    "GET /sw.js": PUBLIC,
 }

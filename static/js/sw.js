@@ -16,10 +16,13 @@ self.addEventListener("install", (e) => {
   e.waitUntil(caches.open(STATIC).then((c) => c.addAll(__FILES__.map(at))).then(() => self.skipWaiting()));
 });
 
+// Also keeps the pages open now: the one that registered the worker was loaded without it.
 self.addEventListener("activate", (e) => {
   e.waitUntil(caches.keys()
     .then((keys) => Promise.all(keys.filter((k) => k !== STATIC && k !== PAGES).map((k) => caches.delete(k))))
-    .then(() => self.clients.claim()).then(flush));
+    .then(() => self.clients.claim()).then(() => self.clients.matchAll())
+    .then((open) => Promise.all(open.map((c) => new URL(c.url).pathname).filter((p) => PAGE.test(p)).map(save)))
+    .then(flush));
 });
 
 self.addEventListener("fetch", (e) => {
@@ -51,7 +54,7 @@ async function staticFile(r, name) {
 async function page(e, r, path, hx) {
   try {
     const res = await fetch(r);
-    if (res.status === 200) e.waitUntil(hx ? fetch(path).then(keep) : keep(res.clone()));
+    if (res.status === 200) e.waitUntil(hx ? save(path) : keep(res.clone()));
     return res;
   } catch (offline) {
     const kept = await caches.match(path, { cacheName: PAGES });
@@ -59,6 +62,8 @@ async function page(e, r, path, hx) {
     return copy(kept, hx);
   }
 }
+
+const save = (path) => fetch(path).then(keep, () => false);
 
 async function keep(res) {
   if (res.status !== 200 || res.redirected) return false;
@@ -142,7 +147,7 @@ self.addEventListener("message", (e) => {
   // "Save this module for offline": the module page and its lessons; then say how many.
   const pages = ((e.data && e.data.save) || []).filter((p) => PAGE.test(p));
   if (pages.length) {
-    e.waitUntil(Promise.all(pages.map((p) => fetch(p).then(keep, () => false)))
+    e.waitUntil(Promise.all(pages.map(save))
       .then((done) => e.source.postMessage({ saved: done.filter(Boolean).length, of: done.length })));
   }
 });

@@ -26,11 +26,11 @@ LINE, DOT, CENTRE_WIDTH = 24, 24, 10
 def svg() -> str:
     points = " ".join(f"{x},{y}" for x, y in POINTS)
     dots = "".join(f'<circle cx="{x}" cy="{y}" r="{DOT}"/>' for x, y in POINTS)
-    (x1, y1), (x2, y2) = CENTRE
+    (x1, y), (x2, _) = CENTRE
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {SIZE}">'
         f'<rect width="{SIZE}" height="{SIZE}" fill="{BLUE}"/>'
-        f'<path d="M{x1} {y1}H{x2}" stroke="{WHITE}" stroke-opacity=".55" '
+        f'<path d="M{x1} {y}H{x2}" stroke="{WHITE}" stroke-opacity=".55" '
         f'stroke-width="{CENTRE_WIDTH}" stroke-dasharray="24 16"/>'
         f'<polyline points="{points}" fill="none" stroke="{WHITE}" stroke-width="{LINE}" '
         f'stroke-linejoin="round"/>'

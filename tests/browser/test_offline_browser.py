@@ -202,7 +202,8 @@ def test_saving_a_module_makes_its_lessons_readable_offline(
     save.click()
     lessons = len(MODULE.lessons)
     expect(page.locator("#save-offline [role=status]")).to_have_text(
-        f"Saved: this module and its {lessons} lessons can be read on this phone with no connection."
+        f"Saved: this module and its {lessons} lessons can be read on this phone"
+        " with no connection."
     )
     assert_accessible(page)
 
@@ -214,14 +215,17 @@ def test_saving_a_module_makes_its_lessons_readable_offline(
     assert_accessible(page)
 
     # The lesson-to-lesson links (HTMX fragments) work offline too.
-    page.get_by_role("link", name=re.compile(rf"Previous\W+{re.escape(MODULE.lessons[1].title)}")).click()
+    previous = re.compile(rf"Previous\W+{re.escape(MODULE.lessons[1].title)}")
+    page.get_by_role("link", name=previous).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(MODULE.lessons[1].title)
     expect(page).to_have_url(re.compile(rf"/modules/{MODULE.slug}/{MODULE.lessons[1].slug}$"))
     expect(page.locator("#offline-copy")).to_be_visible()
     context.close()
 
 
-def test_without_a_service_worker_the_module_page_offers_no_saving(page: Page, live_url: str) -> None:
+def test_without_a_service_worker_the_module_page_offers_no_saving(
+    page: Page, live_url: str
+) -> None:
     page.goto(f"{live_url}/modules/{MODULE.slug}")  # the `page` fixture blocks service workers
     expect(page.get_by_role("heading", level=1)).to_have_text(MODULE.title)
     expect(page.get_by_role("button", name="Save this module for offline")).to_be_hidden()

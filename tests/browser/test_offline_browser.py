@@ -127,11 +127,18 @@ def test_an_answer_given_offline_is_stored_once_when_the_network_returns(
     expect(page.locator(f"#q-{second.id}").get_by_role("status")).to_have_text(HELD)
     page.close()
     context.set_offline(False)
-    context.new_page().goto("/")
+    page = context.new_page()
+    page.goto(URL)
     eventually(lambda: stored(live_database_url, email, second.id) == 1)
     time.sleep(0.5)  # and no second copy arrives late
     assert stored(live_database_url, email, first.id) == 1
     assert stored(live_database_url, email, second.id) == 1
+
+    # Signing out leaves no page of theirs on the phone for the next person.
+    kept(page, URL)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    assert page.evaluate("(path) => caches.match(path).then((r) => r === undefined)", URL)
     context.close()
 
 

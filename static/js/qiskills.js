@@ -42,7 +42,7 @@
     if (e.detail.elt.qiAlert) e.detail.elt.qiAlert.remove();
   });
 
-  // Offline (docs/architecture.md): the service worker (/sw.js) keeps lessons and answers.
+  // Offline: see docs/architecture.md.
   var sw = navigator.serviceWorker;
   if (!sw) return;
   function flush() {
@@ -53,20 +53,20 @@
     p.className = "nhsuk-body-s";
     p.setAttribute("role", "status");
     before.before(p);
-    setTimeout(function () { p.textContent = text; }, 50); // announced as a change
+    setTimeout(function () { p.textContent = text; }, 50); // so it is announced
     return p;
   }
   sw.register("/sw.js").then(function () { document.dispatchEvent(new Event("qi:offline")); }, function () {});
   addEventListener("online", flush);
   flush();
-  // No network: the worker kept the answer (a 204 with X-Qi-Held); the form stays as it was.
+  // The worker kept an answer for later (a 204: the form stays).
   on("htmx:afterRequest", function (e) {
     var form = e.detail.elt, xhr = e.detail.xhr;
     if (!xhr || !xhr.getResponseHeader("X-Qi-Held")) return;
     if (form.qiHeld) form.qiHeld.remove();
     form.qiHeld = say(form.querySelector("[type=submit]"), "Saved on this phone, will send when you're back online.");
   });
-  // The worker sent it: the question shows the server's reply.
+  // It sent one: show the reply.
   sw.addEventListener("message", function (e) {
     var d = e.data, keys = document.querySelectorAll("[name=form_key]"), section, i;
     for (i = 0; i < keys.length; i++) if (keys[i].value === d.sent) section = keys[i].closest(".qi-question");

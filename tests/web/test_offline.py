@@ -26,7 +26,7 @@ def test_the_service_worker_is_served_from_the_root_with_its_version(
     client: httpx.Client,
 ) -> None:
     page = client.get("/").text
-    version = re.search(r'/static/([0-9a-f]+)/css/qiskills\.css', page).group(1)
+    version = re.search(r"/static/([0-9a-f]+)/css/qiskills\.css", page).group(1)
     response = client.get("/sw.js")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/javascript")

@@ -236,3 +236,16 @@ def test_without_a_service_worker_the_module_page_offers_no_saving(
     page.goto(f"{live_url}/modules/{MODULE.slug}")  # the `page` fixture blocks service workers
     expect(page.get_by_role("heading", level=1)).to_have_text(MODULE.title)
     expect(page.get_by_role("button", name="Save this module for offline")).to_be_hidden()
+
+
+def test_chromium_finds_the_app_installable(browser: Browser, live_url: str) -> None:
+    context = offline_context(browser, live_url)
+    page = context.new_page()
+    page.goto("/")
+    worker_ready(page)
+    cdp = context.new_cdp_session(page)
+    assert cdp.send("Page.getAppManifest")["errors"] == []
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # A Playwright context is a private window, which is never offered an install.
+    assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []
+    context.close()

@@ -31,6 +31,7 @@ from app.routes import (
     invites,
     lab,
     learn,
+    offline,
     privacy,
     project_drivers,
     project_evidence,
@@ -78,6 +79,7 @@ ROUTERS = (
     projects_team.router,
     projects_handover.router,
     projects.router,
+    offline.router,
 )
 
 

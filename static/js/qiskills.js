@@ -41,4 +41,39 @@
   on("htmx:beforeRequest", function (e) {
     if (e.detail.elt.qiAlert) e.detail.elt.qiAlert.remove();
   });
+
+  // Offline: see docs/architecture.md.
+  var sw = navigator.serviceWorker;
+  if (!sw) return;
+  function flush() {
+    sw.ready.then(function (r) { r.active.postMessage("flush"); });
+  }
+  function say(before, text) {
+    var p = document.createElement("p");
+    p.className = "nhsuk-body-s";
+    p.setAttribute("role", "status");
+    before.before(p);
+    setTimeout(function () { p.textContent = text; }, 50); // so it is announced
+    return p;
+  }
+  sw.register("/sw.js").then(function () { document.dispatchEvent(new Event("qi:offline")); }, function () {});
+  addEventListener("online", flush);
+  flush();
+  // The worker kept an answer for later (a 204: the form stays).
+  on("htmx:afterRequest", function (e) {
+    var form = e.detail.elt, xhr = e.detail.xhr;
+    if (!xhr || !xhr.getResponseHeader("X-Qi-Held")) return;
+    if (form.qiHeld) form.qiHeld.remove();
+    form.qiHeld = say(form.querySelector("[type=submit]"), "Saved on this phone, will send when you're back online.");
+  });
+  // It sent one: show the reply.
+  sw.addEventListener("message", function (e) {
+    var d = e.data, keys = document.querySelectorAll("[name=form_key]"), section, i;
+    for (i = 0; i < keys.length; i++) if (keys[i].value === d.sent) section = keys[i].closest(".qi-question");
+    if (!section) return;
+    if (d.html) htmx.swap(section, d.html, { swapStyle: "outerHTML" });
+    section = document.getElementById(section.id);
+    say(section.querySelector(":scope>.qi-feedback,:scope>form") || section.lastChild,
+      d.html ? "Sent." : "Not sent (error " + d.status + "): please answer again.");
+  });
 })();

@@ -53,6 +53,14 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 
 @pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    """The `page` fixture's pages run without the service worker (offline.py): they test pages
+    as they behave without one, and `page.route` never sees a request a service worker
+    handles. tests/browser/test_offline_browser.py opens contexts that allow it."""
+    return {**browser_context_args, "service_workers": "block"}
+
+
+@pytest.fixture(scope="session")
 def live_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.db'}"
     upgrade(url)

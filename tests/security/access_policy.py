@@ -148,4 +148,6 @@ POLICY: dict[str, str] = {
     "GET /projects/handovers/{handover_id}": SIGNED_IN,
     "POST /projects/handovers/{handover_id}/accept": SIGNED_IN,
     "POST /projects/handovers/{handover_id}/decline": SIGNED_IN,
+    # Offline (issue 15): the service worker, served from the root for a site-wide scope.
+    "GET /sw.js": PUBLIC,
 }

@@ -12,7 +12,7 @@ from app.static_files import IMMUTABLE, REVALIDATE
 def test_pages_link_hashed_static_urls_that_are_immutable(client: httpx.Client) -> None:
     html = client.get("/").text
     assets = re.findall(r'(?:href|src)="(/static/[0-9a-f]{10}/[^"]+)"', html)
-    assert len(assets) == 3, assets  # the stylesheet, htmx and our script
+    assert len(assets) == 4, assets  # the stylesheet, htmx, our script and the manifest
     for url in assets:
         response = client.get(url, headers={"Accept-Encoding": "gzip"})
         assert response.status_code == 200, url

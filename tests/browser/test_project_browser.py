@@ -1,6 +1,8 @@
 """The project journey in Chromium at 320 px, axe on every page: start a project, write the aim
-(through HTMX, one part missing at first), invite a colleague who joins by the link, hand over
-with the note, and the successor accepts. The same pages without JavaScript save too."""
+(through HTMX, one part missing at first), build a driver diagram, add a measure with 12 weekly
+points, run two PDSA cycles with predictions, invite a colleague who joins by the link, hand over
+with the note, and the successor accepts and carries on (a 13th point, PDSA 2's study). The same
+pages without JavaScript save too."""
 
 from __future__ import annotations
 
@@ -54,6 +56,8 @@ def test_start_aim_invite_handover_accept(page: Page, browser: Browser, live_url
     )
     assert_accessible(page)
 
+    build_the_method(page, live_url, project)
+
     # Invite Bo by email; the link is shown once.
     page.get_by_label("Their email address").fill(bo)
     page.get_by_role("button", name="Add to the team").click()
@@ -93,7 +97,84 @@ def test_start_aim_invite_handover_accept(page: Page, browser: Browser, live_url
     expect(other.locator("#handovers")).to_contain_text("From Ada Lead to Bo Next")
     expect(other.locator("#team")).to_contain_text("Bo Next \N{EN DASH} lead")
     assert re.search(r"/projects/\d+", other.url)
+    carry_on(other, live_url, project)
     check_page(other, f"{live_url}/learning/record")
     check_page(page, f"{live_url}/learning/record")
     expect(page.locator("#projects ~ dl")).to_contain_text("handed over to Bo Next")
     other.close()
+
+
+WEEKS = (
+    [f"2026-01-{day:02d}" for day in (5, 12, 19, 26)]
+    + [f"2026-02-{day:02d}" for day in (2, 9, 16, 23)]
+    + [f"2026-03-{day:02d}" for day in (2, 9, 16, 23)]
+)
+VALUES = [52, 55, 50, 53, 51, 54, 70, 74, 72, 75, 73, 76]  # a shift after PDSA 1 (9 Feb)
+
+
+def build_the_method(page: Page, live_url: str, project: str) -> None:
+    """Driver diagram, a measure with 12 dated points, and two PDSA cycles with predictions."""
+    page.goto(f"{live_url}{project}/drivers")
+    page.get_by_label("New primary driver").fill("Sepsis recognised at triage")
+    page.get_by_role("button", name="Add primary driver").click()
+    tree = page.locator("#driver-tree")
+    tree.get_by_text("Add under this driver").click()
+    tree.get_by_label("Text").last.fill("Screening tool used for every adult")
+    tree.get_by_role("button", name="Add under").click()
+    expect(page.locator("#driver-tree svg .qi-driver")).to_have_count(2)
+    tree.get_by_text("Add under this driver").last.click()
+    tree.get_by_label("New change idea").fill("Sepsis prompt on the triage form")
+    tree.get_by_role("button", name="Add under").last.click()
+    expect(page.locator("#driver-tree svg .qi-driver")).to_have_count(3)
+    assert_accessible(page)
+
+    page.goto(f"{live_url}{project}/measures")
+    page.get_by_label("Name").fill("Antibiotics within 1 hour (%)")
+    page.locator("#kind").check()  # the first kind: outcome
+    page.get_by_role("button", name="Add the measure").click()
+    page.get_by_label("Values").fill("\n".join(str(v) for v in VALUES))
+    page.get_by_label("Labels or dates (optional)").fill("\n".join(WEEKS))
+    page.get_by_role("button", name="Save the data").click()
+    expect(page.locator("#measure-chart svg")).to_be_visible()
+    expect(page.locator("#measure-chart table")).to_contain_text("2026-03-23", use_inner_text=False)
+    measure = page.url.split("?")[0].split("#")[0].removeprefix(live_url)
+    assert_accessible(page)
+
+    for number, (change, start, prediction) in enumerate(
+        [
+            ("Sepsis prompt on the triage form", "2026-02-09", "8 in 10 get antibiotics in time"),
+            ("Prompt plus a grab bag", "2026-03-02", "Time to antibiotics falls by 10 minutes"),
+        ],
+        start=1,
+    ):
+        page.goto(f"{live_url}{project}/pdsa")
+        page.get_by_label("The change you will test").fill(change)
+        page.get_by_label("When it starts (optional)").fill(start)
+        page.get_by_label("Your prediction").fill(prediction)
+        page.get_by_role("button", name="Start the cycle").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text(f"PDSA {number}")
+        assert_accessible(page)
+    page.goto(f"{live_url}{measure}")
+    expect(page.locator("#measure-chart")).to_contain_text("PDSA 1 starts")
+    expect(page.locator("#measure-chart")).to_contain_text("PDSA 2 starts")
+    page.goto(f"{live_url}{project}")
+    expect(page.locator(".qi-coach")).to_contain_text("PDSA 1")  # the shift after PDSA 1
+    assert_accessible(page)
+
+
+def carry_on(page: Page, live_url: str, project: str) -> None:
+    """The successor adds the 13th point and writes PDSA 2's study: the project continues."""
+    page.goto(f"{live_url}{project}/measures")
+    page.get_by_role("link", name="Antibiotics within 1 hour (%)").first.click()
+    page.get_by_label("Label or date").fill("2026-03-30")
+    page.get_by_label("Value", exact=True).fill("77")
+    page.get_by_role("button", name="Add the point").click()
+    expect(page.locator("#measure-chart")).to_contain_text("Point added and saved.")
+    page.goto(f"{live_url}{project}/pdsa")
+    page.get_by_role("link", name=re.compile("PDSA 2")).first.click()
+    page.get_by_label(re.compile("result", re.I)).first.fill(
+        "Predicted a 10 minute fall; we saw 12 minutes, better than expected."
+    )
+    page.get_by_role("button", name=re.compile("Save the study", re.I)).click()
+    expect(page.locator("#stage-study")).to_contain_text("saved")
+    assert_accessible(page)

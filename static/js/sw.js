@@ -1,7 +1,7 @@
 /* QI Skills service worker, served at /sw.js by app/routes/offline.py, which fills in VERSION
    and FILES and leaves out comments and indentation (lines starting with //, this block).
    Reading offline: static files cache-first; module and lesson pages network-first, the last
-   copy kept for when there is no network. Answers offline: an answer posted with no network is
+   copy kept for when there is no network, and a lesson read keeps the rest of its module. Answers offline: an answer posted with no network is
    kept in IndexedDB under its form_key and sent when the network returns; the server stores one
    row per form_key, so sending one twice is harmless. See docs/architecture.md. */
 "use strict";
@@ -54,7 +54,7 @@ async function staticFile(r, name) {
 async function page(e, r, path, hx) {
   try {
     const res = await fetch(r);
-    if (res.status === 200) e.waitUntil(hx ? save(path) : keep(res.clone()));
+    if (res.status === 200) e.waitUntil((hx ? save(path) : keep(res.clone())).then(() => lesson(path)));
     return res;
   } catch (offline) {
     const kept = await caches.match(path, { cacheName: PAGES });
@@ -64,6 +64,19 @@ async function page(e, r, path, hx) {
 }
 
 const save = (path) => fetch(path).then(keep, () => false);
+
+// The module in progress: a lesson read online keeps the module page and its other lessons too
+// (those not kept yet), once per module while this worker runs.
+const modules = new Set();
+async function lesson(path) {
+  const [, , m, l] = path.split("/"), u = "/modules/" + m;
+  if (!l || modules.has(m)) return;
+  modules.add(m);
+  const res = await fetch(u), html = await res.clone().text();
+  await keep(res);
+  for (const p of new Set(html.match(new RegExp(u + "/[\\w-]+(?=\")", "g"))))
+    if (!(await caches.match(p, { cacheName: PAGES }))) await save(p);
+}
 
 async function keep(res) {
   if (res.status !== 200 || res.redirected) return false;

@@ -230,6 +230,24 @@ def test_saving_a_module_makes_its_lessons_readable_offline(
     context.close()
 
 
+def test_reading_a_lesson_keeps_the_rest_of_its_module(browser: Browser, live_url: str) -> None:
+    """The module in progress is readable offline without pressing anything."""
+    context = offline_context(browser, live_url)
+    page = context.new_page()
+    page.goto(URL)
+    worker_ready(page)
+    page.reload()  # now through the worker, which keeps the module's other lessons
+    third = MODULE.lessons[2]
+    kept(page, f"/modules/{MODULE.slug}/{third.slug}", third.title)
+
+    context.set_offline(True)
+    page.goto(f"/modules/{MODULE.slug}/{third.slug}")  # never opened before
+    expect(page.get_by_role("heading", level=1)).to_have_text(third.title)
+    expect(page.locator("#offline-copy")).to_contain_text("You are offline")
+    assert_accessible(page)
+    context.close()
+
+
 def test_without_a_service_worker_the_module_page_offers_no_saving(
     page: Page, live_url: str
 ) -> None:

@@ -188,6 +188,10 @@ def test_an_attestation_is_checked_against_its_project() -> None:
     assert attestations.signature_holds(SETTINGS, row)
     row.project_id = 8  # a genuine payload copied onto another project
     assert not attestations.signature_holds(SETTINGS, row)
+    assert attestations.shown(SETTINGS, row).signature_valid is False
+    row.payload, row.signature, row.created_at = "", "", AT  # as erasing the supervisor leaves it
+    erased = attestations.shown(SETTINGS, row)
+    assert erased.withdrawn and erased.text == "Fine" and "deleted" in erased.name
     assert attestations.problems("verdict", "") == {
         "kind": "Choose whether this is a comment or an attestation",
         "text": "Enter your comment or attestation",

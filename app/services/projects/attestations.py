@@ -89,6 +89,21 @@ class Shown:
     text: str
     created_at: datetime
     signature_valid: bool
+    withdrawn: bool = False  # the supervisor's account was deleted: name and signature erased
+
+
+def shown(settings: Settings, row: ProjectAttestation) -> Shown:
+    """One remark as the page shows it. An erased supervisor's remark keeps its text but no
+    longer says who signed it, and says so rather than calling the signature forged."""
+    at = as_utc(row.created_at)
+    if not row.payload and not row.signature:
+        return Shown(row.kind, "a supervisor whose account was deleted", row.text, at, False, True)
+    try:
+        data = json.loads(row.payload)
+        name, text = str(data["supervisor"]), str(data["text"])
+    except (ValueError, KeyError, TypeError):
+        name, text = "unknown", row.text
+    return Shown(row.kind, name, text, at, signature_holds(settings, row))
 
 
 def listed(db: Session, settings: Settings, project_id: int) -> list[Shown]:
@@ -98,13 +113,4 @@ def listed(db: Session, settings: Settings, project_id: int) -> list[Shown]:
         .where(ProjectAttestation.project_id == project_id)
         .order_by(col(ProjectAttestation.created_at), col(ProjectAttestation.id))
     ).all()
-    shown = []
-    for row in rows:
-        try:
-            data = json.loads(row.payload)
-            name, text = str(data["supervisor"]), str(data["text"])
-        except (ValueError, KeyError, TypeError):
-            name, text = "unknown", row.text
-        ok = signature_holds(settings, row)
-        shown.append(Shown(row.kind, name, text, as_utc(row.created_at), ok))
-    return shown
+    return [shown(settings, row) for row in rows]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from app.db import make_engine
 from tests.browser.conftest import assert_accessible
@@ -39,7 +39,8 @@ def test_driver_and_people_pages_at_320_px(
     tree.get_by_text("Add under this driver").click()
     tree.get_by_label("Text").last.fill("Screening tool used for every adult")
     tree.get_by_role("button", name="Add under").click()
-    page.wait_for_function("document.querySelectorAll('#driver-tree svg .qi-driver').length == 3")
+    # expect, not wait_for_function: that one evaluates a string, which the CSP refuses.
+    expect(page.locator("#driver-tree svg .qi-driver")).to_have_count(3)
     assert "Screening tool used" in page.locator("#driver-tree svg").inner_html()
     for path in (f"/projects/{pid}/drivers", f"/projects/{pid}/people"):
         page.goto(f"{live_url}{path}")

@@ -72,7 +72,10 @@ def text_fields(html: str, action: str) -> list[str]:
 def inert(html: str, payload: str) -> bool:
     if SPECIAL & set(payload):
         return payload not in html  # escaped: never the characters as typed
-    return payload in html and "49" not in html.split(payload, 1)[0][-20:]  # shown, never run
+    # Shown, never run: no "49" on its own just before it (an invitation code such as
+    # "P7449" nearby is not the payload's 7*7 evaluated).
+    before = html.split(payload, 1)[0][-20:]
+    return payload in html and re.search(r"(?<![\w-])49(?![\w-])", before) is None
 
 
 @pytest.fixture

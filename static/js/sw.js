@@ -92,8 +92,7 @@ async function copy(kept, hx) {
   const saved = new Date(kept.headers.get("X-Saved-At"));
   const when = saved.toLocaleString("en-GB", { dateStyle: "long", timeStyle: "short" });
   const banner = '<div class="nhsuk-inset-text" id="offline-copy"><p><strong>You are offline.</strong> This is the copy ' +
-    'saved on this phone on <time datetime="' + saved.toISOString() + '">' + when + "</time>. Answers you give are kept " +
-    "on this phone and sent when you are back online.</p></div>";
+    'saved on this phone on <time datetime="' + saved.toISOString() + '">' + when + "</time>.</p></div>";
   let html = (await kept.text()).replace(/(name="form_key" value=")\w+/g, (_, name) => name + crypto.randomUUID());
   const main = html.indexOf(">", html.indexOf("<main")) + 1;
   html = hx

@@ -105,6 +105,13 @@ RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]  # every id in a path
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 ViewerCatalog = Annotated[Catalog, Depends(viewer_catalog)]
 PostedForm = Annotated[FormData, Depends(read_form)]
+
+
+def form_fields(form: FormData, names: tuple[str, ...]) -> dict[str, str]:
+    """The named fields as typed ("" when missing), to check and to show back on an error."""
+    return {name: str(form.get(name, "")) for name in names}
+
+
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 CurrentUser = Annotated[User, Depends(current_user)]
 AdminUser = Annotated[User, Depends(require_role(Role.admin))]

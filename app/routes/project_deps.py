@@ -6,6 +6,7 @@ project they may see but not change is a 403, also audited.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -32,29 +33,22 @@ def seen_project(
 ProjectSeen = Annotated[ProjectAccess, Depends(seen_project)]
 
 
-def edited_project(
-    request: Request, access: ProjectSeen, user: CurrentUser, db: DbSession
-) -> ProjectAccess:
-    if not access.can_edit:
-        raise _refuse(request, db, user, 403)
-    return access
+def _requiring(may: Callable[[ProjectAccess], bool]) -> Callable[..., ProjectAccess]:
+    """A dependency: the project as seen, when `may` allows this user; else 403, audited."""
+
+    def check(
+        request: Request, access: ProjectSeen, user: CurrentUser, db: DbSession
+    ) -> ProjectAccess:
+        if not may(access):
+            raise _refuse(request, db, user, 403)
+        return access
+
+    return check
 
 
-def led_project(
-    request: Request, access: ProjectSeen, user: CurrentUser, db: DbSession
-) -> ProjectAccess:
-    if not access.is_lead:
-        raise _refuse(request, db, user, 403)
-    return access
-
-
-def attested_project(
-    request: Request, access: ProjectSeen, user: CurrentUser, db: DbSession
-) -> ProjectAccess:
-    if not access.can_attest:
-        raise _refuse(request, db, user, 403)
-    return access
-
+edited_project = _requiring(lambda access: access.can_edit)
+led_project = _requiring(lambda access: access.is_lead)
+attested_project = _requiring(lambda access: access.can_attest)
 
 ProjectEdit = Annotated[ProjectAccess, Depends(edited_project)]
 ProjectLead = Annotated[ProjectAccess, Depends(led_project)]

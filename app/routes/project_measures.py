@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from app.deps import CurrentUser, DbSession, PostedForm, RowId, wants_fragment
+from app.deps import CurrentUser, DbSession, PostedForm, RowId, form_fields, wants_fragment
 from app.models import Measure
 from app.routes.lab import LabForm
 from app.routes.project_deps import ProjectEdit, ProjectSeen
@@ -25,10 +25,6 @@ from app.templating import render
 
 router = APIRouter(prefix="/projects/{project_id}/measures")
 CHART_FRAGMENT = "partials/_project_measure_chart.html"
-
-
-def _fields(form: PostedForm, names: tuple[str, ...]) -> dict[str, str]:
-    return {name: str(form.get(name, "")) for name in names}
 
 
 def _list_page(
@@ -62,7 +58,7 @@ def measure_list(request: Request, access: ProjectSeen, db: DbSession) -> HTMLRe
 def add_measure(
     request: Request, access: ProjectEdit, user: CurrentUser, db: DbSession, form: PostedForm
 ) -> Response:
-    fields = _fields(form, measures.FIELDS)
+    fields = form_fields(form, measures.FIELDS)
     errors = measures.check_definition(fields)
     if errors:
         return _list_page(request, db, access, fields, errors)
@@ -146,7 +142,7 @@ def edit_measure(
     form: PostedForm,
 ) -> Response:
     measure = _found(request, db, user, access, measure_id)
-    fields = _fields(form, measures.FIELDS)
+    fields = form_fields(form, measures.FIELDS)
     errors = measures.check_definition(fields)
     if errors:
         context = _measure_context(db, access, measure, form=fields, errors=errors)
@@ -198,7 +194,7 @@ def add_point(
     form: PostedForm,
 ) -> Response:
     measure = _found(request, db, user, access, measure_id)
-    typed = _fields(form, POINT_FIELDS)
+    typed = form_fields(form, POINT_FIELDS)
     saved = measures.draw(measure, []).data
     point = measures.check_point(
         measure, saved, typed["point_label"], typed["point_value"], typed["point_denominator"]

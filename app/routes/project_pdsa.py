@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
+from sqlmodel import Session
+from starlette.datastructures import FormData
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from app.deps import CurrentUser, DbSession, PostedForm, RowId, wants_fragment
-from app.models import PdsaCycle
+from app.deps import CurrentUser, DbSession, PostedForm, RowId, form_fields, wants_fragment
+from app.models import PdsaCycle, User
 from app.routes.project_deps import ProjectEdit, ProjectSeen
 from app.services import audit
 from app.services.projects import pdsa
@@ -24,10 +26,6 @@ from app.templating import render
 router = APIRouter(prefix="/projects/{project_id}/pdsa")
 PLAN_FIELDS = ("change_idea_id", "change", "who", "starts_on", "where", "prediction")
 CYCLE_PAGE = "pages/project_pdsa_cycle.html"
-
-
-def _fields(form: PostedForm, names: tuple[str, ...]) -> dict[str, str]:
-    return {name: str(form.get(name, "")) for name in names}
 
 
 def _list_page(
@@ -62,7 +60,7 @@ def start_cycle(
     request: Request, access: ProjectEdit, user: CurrentUser, db: DbSession, form: PostedForm
 ) -> Response:
     pid = access.project.id or 0
-    fields = _fields(form, PLAN_FIELDS)
+    fields = form_fields(form, PLAN_FIELDS)
     plan = pdsa.check_plan(fields, pdsa.change_ideas(db, pid))
     if isinstance(plan, dict):
         return _list_page(request, db, access, fields, plan)
@@ -169,12 +167,42 @@ def save_plan(
     form: PostedForm,
 ) -> Response:
     cycle = _found(request, db, user, access, cycle_id)
-    typed = _fields(form, PLAN_FIELDS)
+    typed = form_fields(form, PLAN_FIELDS)
     plan = pdsa.check_plan(typed, pdsa.change_ideas(db, cycle.project_id))
     if isinstance(plan, dict):
         return _stage_answer(request, db, access, cycle, "plan", plan, typed)
     pdsa.save_plan(db, cycle, user, plan)
     return _stage_answer(request, db, access, cycle, "plan", None, typed)
+
+
+# Do and Study are one text each: the same check, the stage's own saver and message.
+TEXT_STAGES = {
+    "do": ("do_notes", "Say what happened when you tried it", pdsa.save_do),
+    "study": (
+        "study",
+        "Compare the result with your prediction: what did you learn?",
+        pdsa.save_study,
+    ),
+}
+
+
+def _save_text_stage(
+    request: Request,
+    cycle_id: int,
+    access: ProjectAccess,
+    user: User,
+    db: Session,
+    form: FormData,
+    stage: str,
+) -> Response:
+    field, empty, save = TEXT_STAGES[stage]
+    cycle = _found(request, db, user, access, cycle_id)
+    typed = form_fields(form, (field,))
+    text = pdsa.check_text(typed, field, 4000, empty)
+    if isinstance(text, dict):
+        return _stage_answer(request, db, access, cycle, stage, text, typed)
+    save(db, cycle, user, text)
+    return _stage_answer(request, db, access, cycle, stage, None, typed)
 
 
 @router.post("/{cycle_id}/do", response_class=HTMLResponse)
@@ -186,13 +214,7 @@ def save_do(
     db: DbSession,
     form: PostedForm,
 ) -> Response:
-    cycle = _found(request, db, user, access, cycle_id)
-    typed = _fields(form, ("do_notes",))
-    text = pdsa.check_text(typed, "do_notes", 4000, "Say what happened when you tried it")
-    if isinstance(text, dict):
-        return _stage_answer(request, db, access, cycle, "do", text, typed)
-    pdsa.save_do(db, cycle, user, text)
-    return _stage_answer(request, db, access, cycle, "do", None, typed)
+    return _save_text_stage(request, cycle_id, access, user, db, form, "do")
 
 
 @router.post("/{cycle_id}/study", response_class=HTMLResponse)
@@ -204,14 +226,7 @@ def save_study(
     db: DbSession,
     form: PostedForm,
 ) -> Response:
-    cycle = _found(request, db, user, access, cycle_id)
-    typed = _fields(form, ("study",))
-    empty = "Compare the result with your prediction: what did you learn?"
-    text = pdsa.check_text(typed, "study", 4000, empty)
-    if isinstance(text, dict):
-        return _stage_answer(request, db, access, cycle, "study", text, typed)
-    pdsa.save_study(db, cycle, user, text)
-    return _stage_answer(request, db, access, cycle, "study", None, typed)
+    return _save_text_stage(request, cycle_id, access, user, db, form, "study")
 
 
 @router.post("/{cycle_id}/act", response_class=HTMLResponse)
@@ -224,7 +239,7 @@ def save_act(
     form: PostedForm,
 ) -> Response:
     cycle = _found(request, db, user, access, cycle_id)
-    typed = _fields(form, ("act", "act_notes"))
+    typed = form_fields(form, ("act", "act_notes"))
     decided = pdsa.check_act(typed)
     if isinstance(decided, dict):
         return _stage_answer(request, db, access, cycle, "act", decided, typed)

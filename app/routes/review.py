@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
+from sqlmodel import Session
 from starlette.responses import RedirectResponse, Response
 
+from app.catalog import Catalog
 from app.deps import CatalogDep, CurrentUser, DbSession, PostedForm, RowId, wants_fragment
 from app.models import User
 from app.models.content import utcnow
@@ -91,6 +93,20 @@ def review_page(
     return _respond(request, token, steps, current, view)
 
 
+def _step(
+    request: Request, db: Session, user: User, catalog: Catalog, card_id: int, s: str
+) -> tuple[Round, str, list[Step], Step] | None:
+    """The round in `s` and its question for this card, or None when either is not this
+    learner's (a 404 for the caller)."""
+    found = _round(request, user, s)
+    if found is None or card_id not in found[0].card_ids:
+        return None
+    round_, token = found
+    steps = review_round.steps(db, user.id, round_, catalog)
+    step = next((x for x in steps if x.card_id == card_id), None)
+    return None if step is None else (round_, token, steps, step)
+
+
 @router.get("/review/{card_id}")
 def review_question(
     request: Request,
@@ -101,14 +117,10 @@ def review_question(
     s: str = "",
 ) -> Response:
     """One question of the round as a fresh form: "Try again" (HTMX swaps it in place)."""
-    found = _round(request, user, s)
-    if found is None or card_id not in found[0].card_ids:
+    found = _step(request, db, user, catalog, card_id, s)
+    if found is None:
         return not_found(request)
-    round_, token = found
-    steps = review_round.steps(db, user.id, round_, catalog)
-    step = next((x for x in steps if x.card_id == card_id), None)
-    if step is None:
-        return not_found(request)
+    round_, token, steps, step = found
     view = _view(request, user, round_, token, step)
     return _respond(request, token, steps, step, view)
 
@@ -123,14 +135,10 @@ def review_answer(
     form: PostedForm,
     s: str = "",
 ) -> Response:
-    found = _round(request, user, s)
-    if found is None or card_id not in found[0].card_ids:
+    found = _step(request, db, user, catalog, card_id, s)
+    if found is None:
         return not_found(request)
-    round_, token = found
-    steps = review_round.steps(db, user.id, round_, catalog)
-    step = next((x for x in steps if x.card_id == card_id), None)
-    if step is None:
-        return not_found(request)
+    round_, token, steps, step = found
     values = [v for v in form.getlist("answer") if isinstance(v, str)]
     try:
         keys = parse_answer(step.question, values)

@@ -14,10 +14,11 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.models import Project, ProjectAttestation, ProjectEvent, User
+from app.models import Project, ProjectAttestation, User
 from app.models.content import as_utc, utcnow
 from app.security import signing
 from app.services.certificates import canonical_json, iso_z
+from app.services.projects import history
 
 KINDS = {"comment": "Comment", "attestation": "Attestation"}
 MAX_TEXT = 4000
@@ -66,7 +67,7 @@ def add(
         created_at=at,
     )
     db.add(row)
-    db.add(ProjectEvent(project_id=project.id, actor_id=supervisor.id, action=f"supervisor_{kind}"))
+    history.record(db, project.id, supervisor, f"supervisor_{kind}")
     db.commit()
     db.refresh(row)
     return row

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, delete, func, select
 
 from app.diagrams import DriverBox, driver_svg
-from app.models import ChangeIdeaMeasure, DriverNode, Measure, Project, ProjectEvent, User
+from app.models import ChangeIdeaMeasure, DriverNode, Measure, Project, User
+from app.services.projects import history
 
 MAX_TEXT = 400
 KIND_NAMES = {"primary": "primary driver", "secondary": "secondary driver", "change": "change idea"}
@@ -122,10 +123,6 @@ def parent_problem(kind: str, parent: DriverNode | None) -> str | None:
     return None
 
 
-def _event(db: Session, user: User, project_id: int, action: str, text: str) -> None:
-    db.add(ProjectEvent(project_id=project_id, actor_id=user.id, action=action, detail=text[:400]))
-
-
 def _next_position(db: Session, project_id: int, parent_id: int | None, kind: str) -> int:
     query = select(func.max(DriverNode.position)).where(DriverNode.project_id == project_id)
     if parent_id is None:
@@ -155,7 +152,7 @@ def add_node(
         author_id=user.id,
     )
     db.add(node)
-    _event(db, user, project_id, f"added a {KIND_NAMES[kind]}", node.text)
+    history.record(db, project_id, user, f"added a {KIND_NAMES[kind]}", node.text)
     db.commit()
     return node
 
@@ -173,7 +170,7 @@ def edit_node(
         node.parent_id = new_parent
     node.text = text.strip()
     db.add(node)
-    _event(db, user, node.project_id, f"edited a {KIND_NAMES[node.kind]}", node.text)
+    history.record(db, node.project_id, user, f"edited a {KIND_NAMES[node.kind]}", node.text)
     db.commit()
     return None
 
@@ -196,7 +193,9 @@ def delete_node(db: Session, user: User, node: DriverNode) -> str | None:
             "or delete them first."
         )
     db.exec(delete(ChangeIdeaMeasure).where(col(ChangeIdeaMeasure.node_id) == node.id))
-    _event(db, user, node.project_id, f"deleted a {KIND_NAMES.get(node.kind, 'box')}", node.text)
+    history.record(
+        db, node.project_id, user, f"deleted a {KIND_NAMES.get(node.kind, 'box')}", node.text
+    )
     db.delete(node)
     db.commit()
     return None
@@ -218,7 +217,9 @@ def move_node(db: Session, user: User, node: DriverNode, direction: str) -> None
     for position, sibling in enumerate(siblings):
         sibling.position = position
         db.add(sibling)
-    _event(db, user, node.project_id, f"moved a {KIND_NAMES[node.kind]} {direction}", node.text)
+    history.record(
+        db, node.project_id, user, f"moved a {KIND_NAMES[node.kind]} {direction}", node.text
+    )
     db.commit()
 
 
@@ -239,5 +240,5 @@ def link_measures(db: Session, user: User, node: DriverNode, measure_ids: set[in
         db.add(ChangeIdeaMeasure(node_id=node.id, measure_id=measure_id))
     count = len(measure_ids)
     detail = f"{node.text[:300]}: {count} measure{'' if count == 1 else 's'}"
-    _event(db, user, node.project_id, "linked a change idea to measures", detail)
+    history.record(db, node.project_id, user, "linked a change idea to measures", detail)
     db.commit()

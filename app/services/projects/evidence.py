@@ -29,7 +29,6 @@ from app.models import (
     PdsaCycle,
     Project,
     ProjectAttestation,
-    ProjectEvent,
     ProjectMember,
     ProjectReflection,
     Stakeholder,
@@ -39,6 +38,7 @@ from app.models.content import as_utc, utcnow
 from app.security import signing
 from app.services import certificates
 from app.services.certificates import canonical_json, iso_z
+from app.services.projects import history
 from app.services.projects.attestations import signature_holds
 from app.services.projects.evidence_content import EvidenceRows, build_content
 
@@ -192,11 +192,7 @@ def generate(
         signature=signing.sign(settings, statement(pack_id, content_sha, pdf_sha, json_sha)),
     )
     db.add(pack)
-    db.add(
-        ProjectEvent(
-            project_id=project.id, actor_id=user.id, action="evidence_pack", detail=pack_id
-        )
-    )
+    history.record(db, project.id, user, "evidence_pack", pack_id)
     db.commit()
     db.refresh(pack)
     return pack

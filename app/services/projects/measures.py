@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app.models import Measure, PdsaCycle, ProjectEvent, User
+from app.models import Measure, PdsaCycle, User
 from app.models.content import utcnow
 from app.services.lab import LabChart, lab_chart
 from app.services.lab_input import (
@@ -28,6 +28,7 @@ from app.services.lab_input import (
     parse_lab_input,
     parse_number,
 )
+from app.services.projects import history
 from app.services.projects.timeline import CycleStart, Placement, place_cycles
 
 KINDS = {
@@ -46,13 +47,6 @@ DEFINITION = {  # field -> (label, size)
 FIELDS = ("name", "kind", *DEFINITION)
 MAX_LABEL = 60
 APPEND_TRIES = 50
-
-
-def event(db: Session, project_id: int, user: User, action: str, detail: str) -> None:
-    """A line of the project's history, added to the caller's transaction."""
-    db.add(
-        ProjectEvent(project_id=project_id, actor_id=user.id, action=action, detail=detail[:400])
-    )
 
 
 def list_measures(db: Session, project_id: int) -> list[Measure]:
@@ -107,7 +101,7 @@ def create(db: Session, project_id: int, user: User, form: dict[str, str]) -> Me
     measure.position = (last or 0) + 1
     _apply_definition(measure, form)
     db.add(measure)
-    event(db, project_id, user, "measure_added", measure.name)
+    history.record(db, project_id, user, "measure_added", measure.name)
     db.commit()
     db.refresh(measure)
     return measure
@@ -121,7 +115,7 @@ def update_definition(db: Session, measure: Measure, user: User, form: dict[str,
         .where(col(Measure.id) == measure.id, col(Measure.project_id) == measure.project_id)
         .values(**values, updated_at=utcnow())
     )
-    event(db, measure.project_id, user, "measure_edited", values["name"])
+    history.record(db, measure.project_id, user, "measure_edited", values["name"])
     db.commit()
     db.refresh(measure)
 
@@ -195,7 +189,7 @@ def save_data(db: Session, measure: Measure, user: User, data: LabInput, seen: s
     }
     if not _swap(db, measure, current, new):
         return False  # nothing written; closing the session ends the transaction
-    event(
+    history.record(
         db, measure.project_id, user, "measure_data_saved", f"{measure.name}: {data.present} points"
     )
     db.commit()
@@ -306,7 +300,9 @@ def append_point(db: Session, measure: Measure, user: User, point: Point) -> str
             return " ".join(checked.errors.values())
         if _swap(db, measure, seen, new):
             label = f" ({point.label})" if point.label else ""
-            event(db, measure.project_id, user, "measure_point_added", f"{measure.name}{label}")
+            history.record(
+                db, measure.project_id, user, "measure_point_added", f"{measure.name}{label}"
+            )
             db.commit()
             db.refresh(measure)
             return None

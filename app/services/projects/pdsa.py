@@ -19,8 +19,7 @@ from app.deps import parse_row_id
 from app.models import DriverNode, PdsaCycle, User
 from app.models.content import utcnow
 from app.services.lab_input import parse_lab_input
-from app.services.projects import measures
-from app.services.projects.measures import event
+from app.services.projects import history, measures
 from app.services.projects.timeline import DATE_EXAMPLES, CycleStart, parse_date, place_cycles
 
 ACTS = {
@@ -129,7 +128,7 @@ def create(db: Session, project_id: int, user: User, plan: Plan) -> PdsaCycle:
         cycle.author_id = user.id
         _apply_plan(cycle, plan)
         db.add(cycle)
-        event(db, project_id, user, "pdsa_started", f"PDSA {cycle.number}: {cycle.change}")
+        history.record(db, project_id, user, "pdsa_started", f"PDSA {cycle.number}: {cycle.change}")
         try:
             db.commit()
         except IntegrityError:
@@ -186,7 +185,7 @@ def save_act(db: Session, cycle: PdsaCycle, user: User, act: str, notes: str) ->
 def _saved(db: Session, cycle: PdsaCycle, user: User, stage: str, extra: str = "") -> None:
     cycle.updated_at = utcnow()
     db.add(cycle)
-    event(db, cycle.project_id, user, f"pdsa_{stage}_saved", f"PDSA {cycle.number}{extra}")
+    history.record(db, cycle.project_id, user, f"pdsa_{stage}_saved", f"PDSA {cycle.number}{extra}")
     db.commit()
     db.refresh(cycle)
 

@@ -14,8 +14,9 @@ from sqlmodel import Session, col, select
 
 from app.diagrams import QUADRANTS, Person, stakeholder_svg
 from app.diagrams.stakeholders import Quadrant, quadrant_of
-from app.models import Conversation, Project, ProjectEvent, Stakeholder, User
+from app.models import Conversation, Project, Stakeholder, User
 from app.models.content import utcnow
+from app.services.projects import history
 
 LEVELS = ("high", "low")
 LIMITS = {"name": 200, "role": 200, "notes": 2000}
@@ -83,12 +84,6 @@ def map_svg(people: list[Stakeholder]) -> str:
     return stakeholder_svg([Person(p.name, p.role, p.power, p.interest) for p in people])
 
 
-def _event(db: Session, user: User, project_id: int, action: str, detail: str) -> None:
-    db.add(
-        ProjectEvent(project_id=project_id, actor_id=user.id, action=action, detail=detail[:400])
-    )
-
-
 def _apply(stakeholder: Stakeholder, data: StakeholderInput) -> None:
     stakeholder.name = data.name.strip()
     stakeholder.role = data.role.strip()
@@ -104,7 +99,7 @@ def add_stakeholder(
     stakeholder.author_id = user.id
     _apply(stakeholder, data)
     db.add(stakeholder)
-    _event(db, user, project_id, "added a stakeholder", stakeholder.name)
+    history.record(db, project_id, user, "added a stakeholder", stakeholder.name)
     db.commit()
     return stakeholder
 
@@ -114,13 +109,13 @@ def update_stakeholder(
 ) -> None:
     _apply(stakeholder, data)
     db.add(stakeholder)
-    _event(db, user, stakeholder.project_id, "changed a stakeholder", stakeholder.name)
+    history.record(db, stakeholder.project_id, user, "changed a stakeholder", stakeholder.name)
     db.commit()
 
 
 def delete_stakeholder(db: Session, user: User, stakeholder: Stakeholder) -> None:
     """Conversations with them stay in the log, no longer linked to a name."""
-    _event(db, user, stakeholder.project_id, "removed a stakeholder", stakeholder.name)
+    history.record(db, stakeholder.project_id, user, "removed a stakeholder", stakeholder.name)
     db.delete(stakeholder)
     db.commit()
 
@@ -180,6 +175,6 @@ def add_conversation(
     )
     db.add(conversation)
     who = f" with {stakeholder.name}" if stakeholder else ""
-    _event(db, user, project_id, "logged a conversation", f"{held_on.isoformat()}{who}")
+    history.record(db, project_id, user, "logged a conversation", f"{held_on.isoformat()}{who}")
     db.commit()
     return conversation
